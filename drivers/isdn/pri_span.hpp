@@ -1,0 +1,156 @@
+#pragma once
+// ISDN PRI signalling on one span over libpri, CPE or NET side, driven by the
+// control thread's io_context: the D-channel descriptor and the span's event
+// descriptor are watched with Asio, libpri's timers with one steady_timer.
+// libpri is not thread-safe per `struct pri`: every member function must be
+// called on the io_context's thread.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "drivers/isdn/call_state.hpp"
+#include "drivers/isdn/channel_table.hpp"
+#include "drivers/isdn/types.hpp"
+#include "drivers/tdm/span.hpp"
+
+struct pri;
+struct q931_call;
+
+namespace gw::isdn {
+
+struct PriConfig {
+  Side side = Side::cpe;
+  SwitchType switchtype = SwitchType::euroisdn_e1;
+  Hunting hunting = Hunting::ascending;
+  bool restart_on_link_up = true;     // RESTART every idle channel when layer 2 comes up
+  int glare_retries = 2;              // re-SETUPs on another channel after cause 44
+  std::chrono::milliseconds restart_guard{4000};  // give up waiting for RESTART ACK
+  // A call still clearing after this is forgotten and its channel freed, even
+  // if libpri never reports the end (T305 + 2 x T308 is 38 s).
+  std::chrono::milliseconds clearing_guard{40'000};
+  bool debug = false;                 // Q.921/Q.931 decode into the log
+  std::function<void(std::string_view)> log;  // one line at a time; empty: silent
+};
+
+// What the span reports to its user. A call id handed out by on_incoming or
+// place_call stays valid until on_cleared, or until the user calls hangup().
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual void on_link(bool /*up*/) {}
+  virtual void on_alarms(tdm::AlarmSet /*alarms*/) {}
+  virtual void on_incoming(CallId call, const IncomingCall& details) = 0;
+  virtual void on_proceeding(CallId /*call*/) {}
+  virtual void on_alerting(CallId /*call*/, bool /*inband*/) {}
+  virtual void on_progress(CallId /*call*/, bool /*inband*/) {}
+  virtual void on_connect(CallId /*call*/) {}
+  virtual void on_cleared(CallId call, Cause cause) = 0;
+  virtual void on_restart(int /*timeslot*/) {}
+};
+
+class PriSpan {
+ public:
+  // Starts layer 2 at once (libpri sends SABME). Throws std::runtime_error when
+  // libpri refuses the configuration.
+  PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config, Listener& listener);
+  PriSpan(const PriSpan&) = delete;
+  PriSpan& operator=(const PriSpan&) = delete;
+  ~PriSpan();
+
+  struct Placed {
+    CallId call = 0;
+    Cause refused = Cause::normal_clearing;  // meaningful when call == 0
+    [[nodiscard]] explicit operator bool() const noexcept { return call != 0; }
+  };
+  // Sends SETUP on a hunted (or the requested) bearer. Refuses with cause 38
+  // when the link is down and 34 when no bearer is free.
+  Placed place_call(const CallSetup& setup);
+  void proceeding(CallId call);
+  void alerting(CallId call, bool inband);
+  void progress(CallId call, bool inband);  // PROGRESS, PI 8 when inband
+  void answer(CallId call);
+  // Clears the call; the id is dead for the user from here on.
+  void hangup(CallId call, Cause cause);
+
+  [[nodiscard]] int timeslot(CallId call) const;  // 0 when unknown
+  [[nodiscard]] std::optional<CallState> state(CallId call) const;
+  [[nodiscard]] bool link_up() const noexcept { return link_up_; }
+  // True while the RESTART sweep after layer 2 came up is still running.
+  [[nodiscard]] bool restarting() const noexcept;
+  [[nodiscard]] tdm::AlarmSet alarms() const;
+  [[nodiscard]] const ChannelTable& channels() const noexcept { return channels_; }
+  [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }
+  [[nodiscard]] tdm::Span& span() noexcept { return span_; }
+  [[nodiscard]] const PriConfig& config() const noexcept { return config_; }
+
+  // libpri's C callbacks land here (see the trampolines in pri_span.cpp).
+  int read_frame(void* buffer, int length);
+  int write_frame(const void* buffer, int length);
+  void log_line(const char* text) const;
+
+ private:
+  struct Call {
+    CallId id = 0;
+    q931_call* q931 = nullptr;
+    int timeslot = 0;
+    CallState state = CallState::call_initiated;
+    bool outgoing = false;
+    bool user_gone = false;  // hangup() was called: no more events for this id
+    int retries_left = 0;
+    CallSetup setup;         // kept to re-send it after a glare
+    std::chrono::steady_clock::time_point clearing_since{};  // set once clearing starts
+  };
+
+  void watch_dchannel();
+  void watch_span_events();
+  void on_dchannel_readable();
+  void run_timers();
+  void reschedule();
+  void handle_event(void* event);
+  void handle_ring(void* event);
+  void handle_progress(void* event);
+  void handle_cleared(q931_call* q931, int cause, bool release_received);
+  void handle_restart(int channel);
+  void handle_span_events();
+  void link_changed(bool up);
+  void clear_all_calls(Cause cause);
+  void advance(Call& call, CallEvent event);
+  bool send_setup(Call& call);
+  bool retry_after_glare(Call& call, int cause);
+  void restart_next_channel();
+  void finish_call(CallId id);
+  void sweep_stuck_calls();
+  Call* find(CallId id);
+  const Call* find(CallId id) const;
+  Call* find(q931_call* q931);
+  void logf(const char* format, ...) const __attribute__((format(printf, 2, 3)));
+
+  boost::asio::io_context& io_;
+  tdm::Span& span_;
+  PriConfig config_;
+  Listener& listener_;
+  ChannelTable channels_;
+  struct pri* pri_ = nullptr;
+  boost::asio::posix::stream_descriptor dchannel_;
+  boost::asio::posix::stream_descriptor span_events_;
+  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer restart_timer_;
+  boost::asio::steady_timer sweep_timer_;
+  std::map<CallId, Call> calls_;
+  std::unordered_map<q931_call*, CallId> by_q931_;
+  std::deque<int> restart_queue_;
+  int restarting_ = 0;
+  CallId next_id_ = 1;
+  bool link_up_ = false;
+  bool last_read_had_frame_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace gw::isdn

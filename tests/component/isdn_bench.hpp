@@ -1,0 +1,92 @@
+#pragma once
+// The gateway-side ISDN stack (CPE) against pstnsim (NET) over a pair of
+// loopback spans in this process.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "drivers/loopback/loopback_span.hpp"
+#include "drivers/pstnsim/echo_probe.hpp"
+#include "drivers/pstnsim/pstn_switch.hpp"
+#include "tests/support/call_recorder.hpp"
+#include "tests/support/run_until.hpp"
+
+namespace gw::test {
+
+using namespace std::chrono_literals;
+
+inline isdn::SwitchType switch_for(tdm::Shape shape) {
+  return shape == tdm::Shape::e1 ? isdn::SwitchType::euroisdn_e1 : isdn::SwitchType::ni2;
+}
+
+struct IsdnBench {
+  explicit IsdnBench(tdm::Shape shape, pstnsim::RuleSet rules = pstnsim::RuleSet::defaults(),
+                     loopback::LineOptions line = {})
+      : spans(loopback::make_pair("span1", shape, tdm::Layout(shape).default_law(), line)) {
+    // SIPGW_TEST_LOG=1 logs both sides, =debug adds libpri's Q.921/Q.931 decode.
+    const char* log = std::getenv("SIPGW_TEST_LOG");
+    pstnsim::SwitchConfig sim;
+    sim.switchtype = switch_for(shape);
+    sim.rules = std::move(rules);
+    isdn::PriConfig config;
+    config.side = isdn::Side::cpe;
+    config.switchtype = switch_for(shape);
+    if (log != nullptr) {
+      sim.log = [](std::string_view text) { std::cerr << "[net] " << text << '\n'; };
+      config.log = [](std::string_view text) { std::cerr << "[cpe] " << text << '\n'; };
+      sim.debug = config.debug = std::string_view(log) == "debug";
+    }
+    pstn = std::make_unique<pstnsim::PstnSwitch>(io, std::move(sim));
+    pstn->add_span(*spans.b);
+    pstn->on_setup = [this](std::size_t, const isdn::IncomingCall& call) { setups.push_back(call); };
+    gateway = std::make_unique<isdn::PriSpan>(io, *spans.a, config, recorder);
+  }
+
+  ~IsdnBench() {
+    gateway.reset();
+    pstn.reset();
+  }
+
+  // Both sides up and done restarting their channels.
+  [[nodiscard]] bool wait_ready(std::chrono::milliseconds limit = 10s) {
+    return run_until(io, [this] {
+      return gateway->alarms().clear() && pstn->pri(0).alarms().clear() &&
+             !gateway->restarting() && !pstn->pri(0).restarting();
+    }, limit);
+  }
+
+  isdn::CallId call(const std::string& number) {
+    isdn::CallSetup setup;
+    setup.called.digits = number;
+    setup.calling.digits = "5551000";
+    const auto placed = gateway->place_call(setup);
+    EXPECT_TRUE(placed) << "refused with cause " << isdn::to_wire(placed.refused);
+    return placed.call;
+  }
+
+  [[nodiscard]] bool wait_event(isdn::CallId call, const std::string& event,
+                                std::chrono::milliseconds limit) {
+    return run_until(io, [&] { return recorder.calls[call].saw(event); }, limit);
+  }
+
+  [[nodiscard]] bool all_idle() const {
+    return gateway->call_count() == 0 && pstn->active_calls() == 0 &&
+           pstn->pri(0).call_count() == 0 &&
+           gateway->channels().count(isdn::ChannelState::idle) ==
+               static_cast<std::size_t>(spans.a->layout().bearer_count()) &&
+           pstn->pri(0).channels().count(isdn::ChannelState::idle) ==
+               static_cast<std::size_t>(spans.b->layout().bearer_count());
+  }
+
+  boost::asio::io_context io;
+  loopback::SpanPair spans;
+  std::unique_ptr<pstnsim::PstnSwitch> pstn;
+  CallRecorder recorder;
+  std::unique_ptr<isdn::PriSpan> gateway;
+  std::vector<isdn::IncomingCall> setups;
+};
+
+}  // namespace gw::test
