@@ -80,10 +80,11 @@ double tone_level_dbm0(tdm::Law law, std::span<const std::byte> block, int frequ
   to_linear(law, block, samples);
   goertzel_update(&state, samples.data(), static_cast<int>(samples.size()));
   const float power = goertzel_result(&state);
-  // goertzel_result() is scaled so that a full-scale sine (+3.14 dBm0) gives
-  // about (N/2 * 32767)^2 / 2^... : normalise against that sine.
+  // For a sine of amplitude A over N samples goertzel_result() gives
+  // 2 (N A / 2)^2 (measured against synthetic sines); a full-scale sine,
+  // A = 32767, is +3.14 dBm0 (G.711).
   const double n = static_cast<double>(block.size());
-  const double full_scale = (n * 32767.0 / 2.0) * (n * 32767.0 / 2.0);
+  const double full_scale = 2.0 * (n * 32767.0 / 2.0) * (n * 32767.0 / 2.0);
   const double relative = std::max(static_cast<double>(power), 1e-12) / full_scale;
   return 10.0 * std::log10(relative) + 3.14;
 }

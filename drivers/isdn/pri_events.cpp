@@ -22,10 +22,9 @@ void PriSpan::handle_event(void* raw) {
   auto* event = static_cast<pri_event*>(raw);
   switch (event->e) {
     case PRI_EVENT_DCHAN_UP:
-      link_changed(true);
-      return;
     case PRI_EVENT_DCHAN_DOWN:
-      link_changed(false);
+      layer2_up_ = event->e == PRI_EVENT_DCHAN_UP;
+      update_link();
       return;
     case PRI_EVENT_RESTART:
       handle_restart(event->restart.channel);
@@ -203,10 +202,16 @@ void PriSpan::handle_restart(int packed) {
   }
 }
 
+void PriSpan::update_link() {
+  line_ok_ = !span_.alarms().line_down();
+  const bool up = layer2_up_ && line_ok_;
+  if (up != link_up_) link_changed(up);
+}
+
 void PriSpan::link_changed(bool up) {
-  if (up == link_up_) return;
   link_up_ = up;
-  logf("span %s: D-channel %s", std::string(span_.name()).c_str(), up ? "up" : "down");
+  logf("span %s: link %s (D-channel %s, line %s)", std::string(span_.name()).c_str(),
+       up ? "up" : "down", layer2_up_ ? "up" : "down", span_.alarms().to_string().c_str());
   if (up) {
     listener_.on_link(true);
     listener_.on_alarms(alarms());
@@ -274,12 +279,12 @@ void PriSpan::handle_span_events() {
     }
   }
   if (!alarms_changed) return;
-  const auto now = alarms();
-  logf("span %s: alarms %s", std::string(span_.name()).c_str(), now.to_string().c_str());
+  logf("span %s: alarms %s", std::string(span_.name()).c_str(), alarms().to_string().c_str());
   // A line in red or blue alarm carries nothing: the calls on it are gone now,
-  // not when Q.921 gives up a few seconds later.
-  if (now.line_down() && !calls_.empty()) clear_all_calls(Cause::network_out_of_order);
-  listener_.on_alarms(now);
+  // not when Q.921 gives up a few seconds later; and its return restarts the
+  // channels even if Q.921 never noticed.
+  update_link();
+  listener_.on_alarms(alarms());
 }
 
 bool PriSpan::restarting() const noexcept { return restarting_ != 0 || !restart_queue_.empty(); }

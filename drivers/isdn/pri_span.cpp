@@ -201,7 +201,7 @@ void PriSpan::logf(const char* format, ...) const {
 
 tdm::AlarmSet PriSpan::alarms() const {
   auto alarms = span_.alarms();
-  alarms.set(tdm::Alarm::dchannel_down, !link_up_);
+  alarms.set(tdm::Alarm::dchannel_down, !layer2_up_);
   return alarms;
 }
 
@@ -266,7 +266,7 @@ bool PriSpan::send_setup(Call& call) {
 }
 
 PriSpan::Placed PriSpan::place_call(const CallSetup& setup) {
-  if (!link_up_ || span_.alarms().line_down()) return {0, Cause::network_out_of_order};
+  if (!link_up_) return {0, Cause::network_out_of_order};
   const CallId id = next_id_++;
   std::optional<int> slot;
   if (setup.timeslot) {

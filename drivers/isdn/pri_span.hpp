@@ -82,7 +82,8 @@ class PriSpan {
   [[nodiscard]] int timeslot(CallId call) const;  // 0 when unknown
   [[nodiscard]] std::optional<CallState> state(CallId call) const;
   [[nodiscard]] bool link_up() const noexcept { return link_up_; }
-  // True while the RESTART sweep after layer 2 came up is still running.
+  // Usable for calls: Q.921 established and the line free of red and blue
+  // alarms. True while the RESTART sweep after layer 2 came up is still running.
   [[nodiscard]] bool restarting() const noexcept;
   [[nodiscard]] tdm::AlarmSet alarms() const;
   [[nodiscard]] const ChannelTable& channels() const noexcept { return channels_; }
@@ -119,6 +120,9 @@ class PriSpan {
   void handle_cleared(q931_call* q931, int cause, bool release_received);
   void handle_restart(int channel);
   void handle_span_events();
+  // The link is usable when layer 2 is up and the line is not in red or blue
+  // alarm; every change of that calls link_changed().
+  void update_link();
   void link_changed(bool up);
   void clear_all_calls(Cause cause);
   void advance(Call& call, CallEvent event);
@@ -148,7 +152,9 @@ class PriSpan {
   std::deque<int> restart_queue_;
   int restarting_ = 0;
   CallId next_id_ = 1;
-  bool link_up_ = false;
+  bool link_up_ = false;      // layer2_up_ && line_ok_
+  bool layer2_up_ = false;    // libpri's DCHAN_UP / DCHAN_DOWN
+  bool line_ok_ = false;      // no red or blue alarm
   bool last_read_had_frame_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -161,7 +161,9 @@ void LineEngine::wait_for_work(Clock::time_point now) {
     fds[count++] = pollfd{listen_.get(), POLLIN, 0};
   }
   auto deadline = next_tick_;
-  if (!dchannel_queue_.empty()) deadline = std::min(deadline, dchannel_free_at_);
+  if (!dchannel_queue_.empty() && options_.limit_dchannel) {
+    deadline = std::min(deadline, dchannel_due_ == Clock::time_point{} ? now : dchannel_due_);
+  }
   if (!link_.valid() && endpoint_.mode == Endpoint::Mode::connect) {
     deadline = std::min(deadline, reconnect_at_);
   }

@@ -89,7 +89,8 @@ class LineEngine {
   std::vector<std::byte> message_in_;
   Clock::time_point next_tick_{};
   Clock::time_point last_frame_in_{};
-  Clock::time_point dchannel_free_at_{};
+  Clock::time_point dchannel_free_at_{};  // the line is busy sending until then
+  Clock::time_point dchannel_due_{};      // when the queue's first frame has been sent
   Clock::time_point reconnect_at_{};
   bool shape_mismatch_ = false;
   bool far_rai_ = false;

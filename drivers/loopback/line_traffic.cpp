@@ -164,15 +164,22 @@ void LineEngine::read_dchannel() {
 
 void LineEngine::flush_dchannel(Clock::time_point now) {
   while (!dchannel_queue_.empty()) {
-    if (options_.limit_dchannel && now < dchannel_free_at_) return;
     auto& message = dchannel_queue_.front();
+    if (options_.limit_dchannel) {
+      // A frame reaches the far end once its last bit is on the line.
+      if (dchannel_due_ == Clock::time_point{}) {
+        dchannel_due_ = std::max(now, dchannel_free_at_) + dchannel_airtime(message.size() - 1);
+      }
+      if (now < dchannel_due_) return;
+    }
     if (sending() &&
         ::send(link_.get(), message.data(), message.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
         would_block(errno)) {
       return;  // the socket is full: try again at the next wake-up
     }
     if (options_.limit_dchannel) {
-      dchannel_free_at_ = std::max(now, dchannel_free_at_) + dchannel_airtime(message.size() - 1);
+      dchannel_free_at_ = dchannel_due_;
+      dchannel_due_ = {};
     }
     dchannel_queue_.pop_front();
   }
@@ -192,6 +199,7 @@ void LineEngine::drop_link(const char* /*why*/) {
   link_.reset();
   connected_.store(false, std::memory_order_release);
   dchannel_queue_.clear();
+  dchannel_due_ = {};
   reconnect_at_ = Clock::now() + options_.reconnect_interval;
   update_alarms(Clock::now());
 }

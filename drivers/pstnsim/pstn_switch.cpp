@@ -20,6 +20,9 @@ class PstnSwitch::SpanAgent final : public isdn::Listener {
   void on_cleared(isdn::CallId call, isdn::Cause cause) override {
     owner_.on_cleared({index_, call}, cause);
   }
+  void on_restart(int timeslot) override {
+    if (owner_.on_restart) owner_.on_restart(index_, timeslot);
+  }
 
  private:
   PstnSwitch& owner_;

@@ -50,6 +50,8 @@ class PstnSwitch {
 
   // Every SETUP the switch receives, as it arrived (numbers, TON/NPI, channel).
   std::function<void(std::size_t span, const isdn::IncomingCall&)> on_setup;
+  // Every channel the other side restarted (RESTART received).
+  std::function<void(std::size_t span, int timeslot)> on_restart;
 
   // Places a call towards the other side; the switch echoes its audio once answered.
   isdn::PriSpan::Placed place_call(std::size_t span, const isdn::CallSetup& setup,
@@ -79,7 +81,6 @@ class PstnSwitch {
   void on_incoming(SimCallRef ref, const isdn::IncomingCall& details);
   void on_progress(SimCallRef ref, std::string_view what);
   void on_cleared(SimCallRef ref, isdn::Cause cause);
-  void ring_then_answer(SimCallRef ref);
   void start_early_media(SimCallRef ref);
   void answer(SimCallRef ref);
   void open_media(SimCallRef ref, SimCall& call);

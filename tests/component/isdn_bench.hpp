@@ -11,10 +11,13 @@
 #include "drivers/loopback/loopback_span.hpp"
 #include "drivers/pstnsim/echo_probe.hpp"
 #include "drivers/pstnsim/pstn_switch.hpp"
-#include "tests/support/call_recorder.hpp"
-#include "tests/support/run_until.hpp"
+#include "drivers/isdn/call_recorder.hpp"
+#include "drivers/isdn/run_until.hpp"
 
 namespace gw::test {
+using isdn::CallRecorder;
+using isdn::run_for;
+using isdn::run_until;
 
 using namespace std::chrono_literals;
 

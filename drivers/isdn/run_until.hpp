@@ -1,11 +1,12 @@
 #pragma once
-// Tests wait on the event loop, bounded by a deadline, never by sleeping.
+// Waiting on the event loop, bounded by a deadline, never by sleeping
+// (tools such as pstncall and the tests).
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 
-namespace gw::test {
+namespace gw::isdn {
 
 // Runs `io` until `done()` holds or `limit` passes; returns done().
 inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
@@ -24,4 +25,4 @@ inline void run_for(boost::asio::io_context& io, std::chrono::milliseconds span)
   run_until(io, [] { return false; }, span);
 }
 
-}  // namespace gw::test
+}  // namespace gw::isdn

@@ -1,0 +1,168 @@
+#include "drivers/pstnsim/control_server.hpp"
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <charconv>
+#include <deque>
+#include <istream>
+#include <sstream>
+
+namespace gw::pstnsim {
+
+using boost::asio::local::stream_protocol;
+
+class ControlServer::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(ControlServer& owner, stream_protocol::socket socket)
+      : owner_(owner), socket_(std::move(socket)) {}
+
+  void start() { read(); }
+  void send(const std::string& line) {
+    const bool idle = outbox_.empty();
+    outbox_.push_back(line + "\n");
+    if (idle) flush();
+  }
+
+ private:
+  void read() {
+    boost::asio::async_read_until(
+        socket_, input_, '\n',
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+          if (error) {
+            self->owner_.forget(self.get());
+            return;
+          }
+          std::istream stream(&self->input_);
+          std::string line;
+          std::getline(stream, line);
+          std::weak_ptr<Session> weak = self;
+          self->send(execute_command(self->owner_.sim_, line, [weak](const std::string& event) {
+            if (auto session = weak.lock()) session->send(event);
+          }));
+          self->read();
+        });
+  }
+
+  void flush() {
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(outbox_.front()),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+          if (error) return;
+          self->outbox_.pop_front();
+          if (!self->outbox_.empty()) self->flush();
+        });
+  }
+
+  ControlServer& owner_;
+  stream_protocol::socket socket_;
+  boost::asio::streambuf input_;
+  std::deque<std::string> outbox_;
+};
+
+ControlServer::ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path)
+    : io_(io), sim_(sim), path_(path), acceptor_(io) {
+  ::unlink(path.c_str());
+  acceptor_.open();
+  acceptor_.bind(stream_protocol::endpoint(path));
+  acceptor_.listen();
+  accept();
+}
+
+ControlServer::~ControlServer() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  ::unlink(path_.c_str());
+}
+
+void ControlServer::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& error,
+                                stream_protocol::socket socket) {
+    if (error) return;
+    auto session = std::make_shared<Session>(*this, std::move(socket));
+    sessions_.push_back(session);
+    session->start();
+    accept();
+  });
+}
+
+void ControlServer::forget(Session* session) {
+  sessions_.remove_if([session](const auto& held) { return held.get() == session; });
+}
+
+namespace {
+
+std::optional<long> to_number(const std::string& text) {
+  long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string status(PstnSwitch& sim) {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < sim.span_count(); ++i) {
+    auto& pri = sim.pri(i);
+    out << "span " << i << ' ' << pri.span().name() << " link " << (pri.link_up() ? "up" : "down")
+        << " alarms " << pri.alarms().to_string() << " calls " << pri.call_count() << '\n';
+  }
+  out << "end";
+  return out.str();
+}
+
+std::string place(PstnSwitch& sim, std::istringstream& words,
+                  std::function<void(const std::string&)> events) {
+  std::string calling;
+  std::string called;
+  std::string span_text = "0";
+  words >> calling >> called >> span_text;
+  const auto span = to_number(span_text);
+  if (called.empty() || !span || *span < 0 || static_cast<std::size_t>(*span) >= sim.span_count()) {
+    return "error 0 usage: call CALLING CALLED [SPAN]";
+  }
+  isdn::CallSetup setup;
+  setup.calling.digits = calling == "-" ? "" : calling;
+  setup.called.digits = called;
+  const auto placed = sim.place_call(
+      static_cast<std::size_t>(*span), setup,
+      [events](SimCallRef ref, std::string_view what, isdn::Cause cause) {
+        std::string line = "event " + std::to_string(ref.span) + ":" + std::to_string(ref.call) +
+                           " " + std::string(what);
+        if (what == "cleared") line += " " + std::to_string(isdn::to_wire(cause));
+        events(line);
+      });
+  if (!placed) {
+    return "error " + std::to_string(isdn::to_wire(placed.refused)) + " " +
+           std::string(isdn::to_string(placed.refused));
+  }
+  return "ok " + std::to_string(*span) + ":" + std::to_string(placed.call);
+}
+
+std::string hangup(PstnSwitch& sim, std::istringstream& words) {
+  std::string id;
+  std::string cause_text = "16";
+  words >> id >> cause_text;
+  const auto colon = id.find(':');
+  const auto span = to_number(id.substr(0, colon));
+  const auto call = colon == std::string::npos ? std::nullopt : to_number(id.substr(colon + 1));
+  const auto cause = to_number(cause_text);
+  if (!span || !call || !cause) return "error 0 usage: hangup SPAN:CALL [CAUSE]";
+  sim.hangup({static_cast<std::size_t>(*span), static_cast<isdn::CallId>(*call)},
+             isdn::cause_from_wire(static_cast<int>(*cause)));
+  return "ok";
+}
+
+}  // namespace
+
+std::string execute_command(PstnSwitch& sim, const std::string& line,
+                            std::function<void(const std::string&)> events) {
+  std::istringstream words(line);
+  std::string verb;
+  words >> verb;
+  if (verb == "call") return place(sim, words, std::move(events));
+  if (verb == "hangup") return hangup(sim, words);
+  if (verb == "status") return status(sim);
+  return "error 0 unknown command '" + verb + "' (call, hangup, status)";
+}
+
+}  // namespace gw::pstnsim

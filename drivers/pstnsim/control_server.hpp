@@ -1,0 +1,40 @@
+#pragma once
+// pstnsim's control socket: one command a line over a unix stream socket.
+//   call CALLING CALLED [SPAN]   -> "ok ID" or "error CAUSE text"; then
+//                                   "event ID proceeding|alerting|progress|connect"
+//                                   and finally "event ID cleared CAUSE"
+//   hangup ID [CAUSE]            -> "ok" or "error ..."
+//   status                       -> "span INDEX NAME link up|down alarms A calls N" ..., "end"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <list>
+#include <memory>
+#include <string>
+
+#include "drivers/pstnsim/pstn_switch.hpp"
+
+namespace gw::pstnsim {
+
+class ControlServer {
+ public:
+  ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path);
+  ~ControlServer();
+
+ private:
+  class Session;
+  void accept();
+  void forget(Session* session);
+
+  boost::asio::io_context& io_;
+  PstnSwitch& sim_;
+  std::string path_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  std::list<std::shared_ptr<Session>> sessions_;
+};
+
+// Executes one command line for `reply` (used by the sessions and the tests).
+std::string execute_command(PstnSwitch& sim, const std::string& line,
+                            std::function<void(const std::string&)> events);
+
+}  // namespace gw::pstnsim
