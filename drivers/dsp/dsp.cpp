@@ -33,8 +33,7 @@ void from_linear(tdm::Law law, std::span<const std::int16_t> samples, std::span<
 std::byte transcode(tdm::Law from, tdm::Law to, std::byte code) noexcept {
   if (from == to) return code;
   const auto value = std::to_integer<std::uint8_t>(code);
-  return static_cast<std::byte>(from == tdm::Law::alaw ? alaw_to_ulaw(value)
-                                                       : ulaw_to_alaw(value));
+  return static_cast<std::byte>(from == tdm::Law::alaw ? alaw_to_ulaw(value) : ulaw_to_alaw(value));
 }
 
 struct ToneGenerator::State {
@@ -52,9 +51,9 @@ ToneGenerator::ToneGenerator(tdm::Law law, const ToneSpec& spec)
   // A continuous tone is one long "on" period repeated.
   const int off = spec.off_ms;
   const int on = off == 0 ? 60'000 : spec.on_ms;
-  state_->descriptor = tone_gen_descriptor_init(
-      nullptr, spec.frequency1, spec.level_dbm0, spec.frequency2,
-      spec.frequency2 == 0 ? 0 : spec.level_dbm0, on, off, 0, 0, 1);
+  state_->descriptor =
+      tone_gen_descriptor_init(nullptr, spec.frequency1, spec.level_dbm0, spec.frequency2,
+                               spec.frequency2 == 0 ? 0 : spec.level_dbm0, on, off, 0, 0, 1);
   if (state_->descriptor == nullptr) throw std::runtime_error("dsp: tone descriptor");
   state_->generator = tone_gen_init(nullptr, state_->descriptor);
   if (state_->generator == nullptr) throw std::runtime_error("dsp: tone generator");

@@ -22,7 +22,7 @@ struct ToneSpec {
   int frequency1 = 425;  // Hz
   int frequency2 = 0;    // Hz, 0 for a single tone
   int level_dbm0 = -10;
-  int on_ms = 1000;      // cadence; off_ms 0 means continuous
+  int on_ms = 1000;  // cadence; off_ms 0 means continuous
   int off_ms = 0;
 };
 

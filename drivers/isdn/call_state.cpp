@@ -66,32 +66,52 @@ std::optional<CallState> next_state(CallState state, CallEvent event) noexcept {
 
 std::string_view to_string(CallState state) noexcept {
   switch (state) {
-    case S::call_initiated: return "call-initiated";
-    case S::outgoing_proceeding: return "outgoing-proceeding";
-    case S::call_delivered: return "call-delivered";
-    case S::call_present: return "call-present";
-    case S::incoming_proceeding: return "incoming-proceeding";
-    case S::call_received: return "call-received";
-    case S::active: return "active";
-    case S::disconnect_request: return "disconnect-request";
-    case S::released: return "released";
+    case S::call_initiated:
+      return "call-initiated";
+    case S::outgoing_proceeding:
+      return "outgoing-proceeding";
+    case S::call_delivered:
+      return "call-delivered";
+    case S::call_present:
+      return "call-present";
+    case S::incoming_proceeding:
+      return "incoming-proceeding";
+    case S::call_received:
+      return "call-received";
+    case S::active:
+      return "active";
+    case S::disconnect_request:
+      return "disconnect-request";
+    case S::released:
+      return "released";
   }
   return "unknown";
 }
 
 std::string_view to_string(CallEvent event) noexcept {
   switch (event) {
-    case E::proceeding_in: return "proceeding-in";
-    case E::alerting_in: return "alerting-in";
-    case E::progress_in: return "progress-in";
-    case E::connect_in: return "connect-in";
-    case E::proceeding_out: return "proceeding-out";
-    case E::alerting_out: return "alerting-out";
-    case E::progress_out: return "progress-out";
-    case E::connect_out: return "connect-out";
-    case E::disconnect_out: return "disconnect-out";
-    case E::cleared_in: return "cleared-in";
-    case E::release_complete: return "release-complete";
+    case E::proceeding_in:
+      return "proceeding-in";
+    case E::alerting_in:
+      return "alerting-in";
+    case E::progress_in:
+      return "progress-in";
+    case E::connect_in:
+      return "connect-in";
+    case E::proceeding_out:
+      return "proceeding-out";
+    case E::alerting_out:
+      return "alerting-out";
+    case E::progress_out:
+      return "progress-out";
+    case E::connect_out:
+      return "connect-out";
+    case E::disconnect_out:
+      return "disconnect-out";
+    case E::cleared_in:
+      return "cleared-in";
+    case E::release_complete:
+      return "release-complete";
   }
   return "unknown";
 }

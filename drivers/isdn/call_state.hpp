@@ -10,15 +10,15 @@
 namespace gw::isdn {
 
 enum class CallState : std::uint8_t {
-  call_initiated,      // U1: SETUP sent
-  outgoing_proceeding, // U3: CALL PROCEEDING received
-  call_delivered,      // U4: ALERTING received
-  call_present,        // U6: SETUP received
-  incoming_proceeding, // U9: CALL PROCEEDING sent
-  call_received,       // U7: ALERTING sent
-  active,              // U10
-  disconnect_request,  // U11: we sent DISCONNECT
-  released,            // U0 again: the call reference is gone
+  call_initiated,       // U1: SETUP sent
+  outgoing_proceeding,  // U3: CALL PROCEEDING received
+  call_delivered,       // U4: ALERTING received
+  call_present,         // U6: SETUP received
+  incoming_proceeding,  // U9: CALL PROCEEDING sent
+  call_received,        // U7: ALERTING sent
+  active,               // U10
+  disconnect_request,   // U11: we sent DISCONNECT
+  released,             // U0 again: the call reference is gone
 };
 
 enum class CallEvent : std::uint8_t {
@@ -30,9 +30,9 @@ enum class CallEvent : std::uint8_t {
   alerting_out,
   progress_out,
   connect_out,
-  disconnect_out,   // we clear
-  cleared_in,       // the far end cleared (DISCONNECT/RELEASE) or the link died
-  release_complete, // the call reference is released
+  disconnect_out,    // we clear
+  cleared_in,        // the far end cleared (DISCONNECT/RELEASE) or the link died
+  release_complete,  // the call reference is released
 };
 
 [[nodiscard]] std::string_view to_string(CallState state) noexcept;

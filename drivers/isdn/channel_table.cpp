@@ -6,10 +6,14 @@ namespace gw::isdn {
 
 std::string_view to_string(ChannelState state) noexcept {
   switch (state) {
-    case ChannelState::idle: return "idle";
-    case ChannelState::in_use: return "in-use";
-    case ChannelState::restarting: return "restarting";
-    case ChannelState::out_of_service: return "out-of-service";
+    case ChannelState::idle:
+      return "idle";
+    case ChannelState::in_use:
+      return "in-use";
+    case ChannelState::restarting:
+      return "restarting";
+    case ChannelState::out_of_service:
+      return "out-of-service";
   }
   return "unknown";
 }

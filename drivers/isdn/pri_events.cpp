@@ -10,7 +10,9 @@ namespace gw::isdn {
 namespace {
 
 // Q.931 channel numbers as libpri packs them: B-channel in bits 0-7.
-int timeslot_of(int packed) { return packed <= 0 ? 0 : (packed & 0xFF); }
+int timeslot_of(int packed) {
+  return packed <= 0 ? 0 : (packed & 0xFF);
+}
 
 bool inband_info(int progress_mask) {
   return (progress_mask & (PRI_PROG_CALL_NOT_E2E_ISDN | PRI_PROG_INBAND_AVAILABLE)) != 0;
@@ -287,6 +289,8 @@ void PriSpan::handle_span_events() {
   listener_.on_alarms(alarms());
 }
 
-bool PriSpan::restarting() const noexcept { return restarting_ != 0 || !restart_queue_.empty(); }
+bool PriSpan::restarting() const noexcept {
+  return restarting_ != 0 || !restart_queue_.empty();
+}
 
 }  // namespace gw::isdn

@@ -34,14 +34,22 @@ void message_trampoline(struct pri* ctrl, char* text) {
 
 int switch_code(SwitchType type) {
   switch (type) {
-    case SwitchType::ni2: return PRI_SWITCH_NI2;
-    case SwitchType::dms100: return PRI_SWITCH_DMS100;
-    case SwitchType::lucent5e: return PRI_SWITCH_LUCENT5E;
-    case SwitchType::att4ess: return PRI_SWITCH_ATT4ESS;
-    case SwitchType::euroisdn_e1: return PRI_SWITCH_EUROISDN_E1;
-    case SwitchType::euroisdn_t1: return PRI_SWITCH_EUROISDN_T1;
-    case SwitchType::ni1: return PRI_SWITCH_NI1;
-    case SwitchType::qsig: return PRI_SWITCH_QSIG;
+    case SwitchType::ni2:
+      return PRI_SWITCH_NI2;
+    case SwitchType::dms100:
+      return PRI_SWITCH_DMS100;
+    case SwitchType::lucent5e:
+      return PRI_SWITCH_LUCENT5E;
+    case SwitchType::att4ess:
+      return PRI_SWITCH_ATT4ESS;
+    case SwitchType::euroisdn_e1:
+      return PRI_SWITCH_EUROISDN_E1;
+    case SwitchType::euroisdn_t1:
+      return PRI_SWITCH_EUROISDN_T1;
+    case SwitchType::ni1:
+      return PRI_SWITCH_NI1;
+    case SwitchType::qsig:
+      return PRI_SWITCH_QSIG;
   }
   return PRI_SWITCH_EUROISDN_E1;
 }
@@ -52,8 +60,7 @@ struct SrDeleter {
 
 }  // namespace
 
-PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config,
-                 Listener& listener)
+PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config, Listener& listener)
     : io_(io),
       span_(span),
       config_(std::move(config)),
@@ -194,7 +201,7 @@ void PriSpan::logf(const char* format, ...) const {
   char line[512];
   va_list args;
   va_start(args, format);
-  std::vsnprintf(line, sizeof line, format, args);
+  (void)std::vsnprintf(line, sizeof line, format, args);  // truncation is fine for a log line
   va_end(args);
   config_.log(line);
 }
@@ -274,8 +281,8 @@ PriSpan::Placed PriSpan::place_call(const CallSetup& setup) {
   } else {
     slot = channels_.hunt(id);
   }
-  if (!slot) return {0, setup.timeslot ? Cause::requested_channel_unavailable
-                                       : Cause::no_circuit_available};
+  if (!slot)
+    return {0, setup.timeslot ? Cause::requested_channel_unavailable : Cause::no_circuit_available};
   Call call;
   call.id = id;
   call.timeslot = *slot;

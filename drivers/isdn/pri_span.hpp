@@ -29,13 +29,13 @@ struct PriConfig {
   Side side = Side::cpe;
   SwitchType switchtype = SwitchType::euroisdn_e1;
   Hunting hunting = Hunting::ascending;
-  bool restart_on_link_up = true;     // RESTART every idle channel when layer 2 comes up
-  int glare_retries = 2;              // re-SETUPs on another channel after cause 44
+  bool restart_on_link_up = true;  // RESTART every idle channel when layer 2 comes up
+  int glare_retries = 2;           // re-SETUPs on another channel after cause 44
   std::chrono::milliseconds restart_guard{4000};  // give up waiting for RESTART ACK
   // A call still clearing after this is forgotten and its channel freed, even
   // if libpri never reports the end (T305 + 2 x T308 is 38 s).
   std::chrono::milliseconds clearing_guard{40'000};
-  bool debug = false;                 // Q.921/Q.931 decode into the log
+  bool debug = false;                         // Q.921/Q.931 decode into the log
   std::function<void(std::string_view)> log;  // one line at a time; empty: silent
 };
 
@@ -105,7 +105,7 @@ class PriSpan {
     bool outgoing = false;
     bool user_gone = false;  // hangup() was called: no more events for this id
     int retries_left = 0;
-    CallSetup setup;         // kept to re-send it after a glare
+    CallSetup setup;                                         // kept to re-send it after a glare
     std::chrono::steady_clock::time_point clearing_since{};  // set once clearing starts
   };
 
@@ -152,9 +152,9 @@ class PriSpan {
   std::deque<int> restart_queue_;
   int restarting_ = 0;
   CallId next_id_ = 1;
-  bool link_up_ = false;      // layer2_up_ && line_ok_
-  bool layer2_up_ = false;    // libpri's DCHAN_UP / DCHAN_DOWN
-  bool line_ok_ = false;      // no red or blue alarm
+  bool link_up_ = false;    // layer2_up_ && line_ok_
+  bool layer2_up_ = false;  // libpri's DCHAN_UP / DCHAN_DOWN
+  bool line_ok_ = false;    // no red or blue alarm
   bool last_read_had_frame_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

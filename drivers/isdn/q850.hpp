@@ -56,6 +56,8 @@ enum class Cause : std::uint8_t {
 [[nodiscard]] std::string_view to_string(Cause cause) noexcept;
 // A cause from the wire; values outside 1..127 become normal_unspecified.
 [[nodiscard]] Cause cause_from_wire(int value) noexcept;
-[[nodiscard]] constexpr int to_wire(Cause cause) noexcept { return static_cast<int>(cause); }
+[[nodiscard]] constexpr int to_wire(Cause cause) noexcept {
+  return static_cast<int>(cause);
+}
 
 }  // namespace gw::isdn

@@ -22,7 +22,8 @@ inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& 
 
 // Runs `io` for `span` of wall time (to let something *not* happen).
 inline void run_for(boost::asio::io_context& io, std::chrono::milliseconds span) {
-  run_until(io, [] { return false; }, span);
+  run_until(
+      io, [] { return false; }, span);
 }
 
 }  // namespace gw::isdn

@@ -8,23 +8,35 @@ namespace {
 
 Ton ton_from_wire(int value) noexcept {
   switch (value) {
-    case 1: return Ton::international;
-    case 2: return Ton::national;
-    case 3: return Ton::network_specific;
-    case 4: return Ton::subscriber;
-    case 6: return Ton::abbreviated;
-    default: return Ton::unknown;
+    case 1:
+      return Ton::international;
+    case 2:
+      return Ton::national;
+    case 3:
+      return Ton::network_specific;
+    case 4:
+      return Ton::subscriber;
+    case 6:
+      return Ton::abbreviated;
+    default:
+      return Ton::unknown;
   }
 }
 
 Npi npi_from_wire(int value) noexcept {
   switch (value) {
-    case 1: return Npi::isdn;
-    case 3: return Npi::data;
-    case 4: return Npi::telex;
-    case 8: return Npi::national;
-    case 9: return Npi::private_plan;
-    default: return Npi::unknown;
+    case 1:
+      return Npi::isdn;
+    case 3:
+      return Npi::data;
+    case 4:
+      return Npi::telex;
+    case 8:
+      return Npi::national;
+    case 9:
+      return Npi::private_plan;
+    default:
+      return Npi::unknown;
   }
 }
 
@@ -43,51 +55,76 @@ PartyNumber number_from_wire(std::string_view digits, int plan_octet, int presen
   return number;
 }
 
-std::string_view to_string(Side side) noexcept { return side == Side::cpe ? "cpe" : "net"; }
+std::string_view to_string(Side side) noexcept {
+  return side == Side::cpe ? "cpe" : "net";
+}
 
 std::string_view to_string(SwitchType type) noexcept {
   switch (type) {
-    case SwitchType::ni2: return "national";
-    case SwitchType::dms100: return "dms100";
-    case SwitchType::lucent5e: return "5ess";
-    case SwitchType::att4ess: return "4ess";
-    case SwitchType::euroisdn_e1: return "euroisdn_e1";
-    case SwitchType::euroisdn_t1: return "euroisdn_t1";
-    case SwitchType::ni1: return "ni1";
-    case SwitchType::qsig: return "qsig";
+    case SwitchType::ni2:
+      return "national";
+    case SwitchType::dms100:
+      return "dms100";
+    case SwitchType::lucent5e:
+      return "5ess";
+    case SwitchType::att4ess:
+      return "4ess";
+    case SwitchType::euroisdn_e1:
+      return "euroisdn_e1";
+    case SwitchType::euroisdn_t1:
+      return "euroisdn_t1";
+    case SwitchType::ni1:
+      return "ni1";
+    case SwitchType::qsig:
+      return "qsig";
   }
   return "unknown";
 }
 
 std::string_view to_string(Ton ton) noexcept {
   switch (ton) {
-    case Ton::unknown: return "unknown";
-    case Ton::international: return "international";
-    case Ton::national: return "national";
-    case Ton::network_specific: return "network-specific";
-    case Ton::subscriber: return "subscriber";
-    case Ton::abbreviated: return "abbreviated";
+    case Ton::unknown:
+      return "unknown";
+    case Ton::international:
+      return "international";
+    case Ton::national:
+      return "national";
+    case Ton::network_specific:
+      return "network-specific";
+    case Ton::subscriber:
+      return "subscriber";
+    case Ton::abbreviated:
+      return "abbreviated";
   }
   return "unknown";
 }
 
 std::string_view to_string(Npi npi) noexcept {
   switch (npi) {
-    case Npi::unknown: return "unknown";
-    case Npi::isdn: return "isdn";
-    case Npi::data: return "data";
-    case Npi::telex: return "telex";
-    case Npi::national: return "national";
-    case Npi::private_plan: return "private";
+    case Npi::unknown:
+      return "unknown";
+    case Npi::isdn:
+      return "isdn";
+    case Npi::data:
+      return "data";
+    case Npi::telex:
+      return "telex";
+    case Npi::national:
+      return "national";
+    case Npi::private_plan:
+      return "private";
   }
   return "unknown";
 }
 
 std::string_view to_string(Hunting hunting) noexcept {
   switch (hunting) {
-    case Hunting::ascending: return "ascending";
-    case Hunting::descending: return "descending";
-    case Hunting::round_robin: return "round-robin";
+    case Hunting::ascending:
+      return "ascending";
+    case Hunting::descending:
+      return "descending";
+    case Hunting::round_robin:
+      return "round-robin";
   }
   return "unknown";
 }
@@ -100,12 +137,18 @@ std::optional<Side> parse_side(std::string_view text) noexcept {
 
 std::optional<SwitchType> parse_switchtype(std::string_view text) noexcept {
   static constexpr std::array<std::pair<std::string_view, SwitchType>, 13> kNames{{
-      {"national", SwitchType::ni2},        {"ni2", SwitchType::ni2},
-      {"dms100", SwitchType::dms100},       {"5ess", SwitchType::lucent5e},
-      {"lucent5e", SwitchType::lucent5e},   {"4ess", SwitchType::att4ess},
-      {"att4ess", SwitchType::att4ess},     {"euroisdn", SwitchType::euroisdn_e1},
-      {"euroisdn_e1", SwitchType::euroisdn_e1}, {"euroisdn_t1", SwitchType::euroisdn_t1},
-      {"ni1", SwitchType::ni1},             {"qsig", SwitchType::qsig},
+      {"national", SwitchType::ni2},
+      {"ni2", SwitchType::ni2},
+      {"dms100", SwitchType::dms100},
+      {"5ess", SwitchType::lucent5e},
+      {"lucent5e", SwitchType::lucent5e},
+      {"4ess", SwitchType::att4ess},
+      {"att4ess", SwitchType::att4ess},
+      {"euroisdn", SwitchType::euroisdn_e1},
+      {"euroisdn_e1", SwitchType::euroisdn_e1},
+      {"euroisdn_t1", SwitchType::euroisdn_t1},
+      {"ni1", SwitchType::ni1},
+      {"qsig", SwitchType::qsig},
       {"NI2", SwitchType::ni2},
   }};
   for (const auto& [name, type] : kNames) {

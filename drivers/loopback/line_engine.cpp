@@ -10,10 +10,8 @@
 #include <cstring>
 #include <system_error>
 
-
 namespace gw::loopback {
 namespace {
-
 
 tdm::UniqueFd make_eventfd() {
   tdm::UniqueFd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
@@ -31,16 +29,6 @@ void drain_fd(int fd) {
   [[maybe_unused]] const auto got = ::read(fd, &count, sizeof count);
 }
 
-sockaddr_un unix_address(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) {
-    throw std::system_error(ENAMETOOLONG, std::generic_category(), "loopback socket " + path);
-  }
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  return address;
-}
-
 timespec to_timespec(std::chrono::nanoseconds span) {
   const auto clamped = std::max(span, std::chrono::nanoseconds::zero());
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clamped);
@@ -49,6 +37,16 @@ timespec to_timespec(std::chrono::nanoseconds span) {
 }
 
 }  // namespace
+
+sockaddr_un LineEngine::unix_address(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof address.sun_path) {
+    throw std::system_error(ENAMETOOLONG, std::generic_category(), "loopback socket " + path);
+  }
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  return address;
+}
 
 LineEngine::LineEngine(std::string name, tdm::Layout layout, tdm::Law law, Endpoint endpoint,
                        LineOptions options, tdm::UniqueFd d_engine_end)
@@ -65,6 +63,8 @@ LineEngine::LineEngine(std::string name, tdm::Layout layout, tdm::Law law, Endpo
   initial.set(tdm::Alarm::red, true);
   alarm_bits_.store(initial.bits());
   const auto now = Clock::now();
+  // A path too long for a socket address is refused here, not on the line thread.
+  if (endpoint_.mode != Endpoint::Mode::connected) (void)unix_address(endpoint_.path);
   if (endpoint_.mode == Endpoint::Mode::connected) {
     attach_link(std::move(endpoint_.socket), now);
   } else if (endpoint_.mode == Endpoint::Mode::listen) {

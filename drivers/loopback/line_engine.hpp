@@ -9,6 +9,8 @@
 // and atomics below and is woken through an eventfd; none of it is on the
 // 20 ms path.
 
+#include <sys/un.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -41,7 +43,9 @@ class LineEngine {
   void send_ais(bool on);
   void cut_line(LoopbackSpan::Cut cut);
   void corrupt_next_dframe() { corrupt_next_.store(true, std::memory_order_release); }
-  [[nodiscard]] bool connected() const noexcept { return connected_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool connected() const noexcept {
+    return connected_.load(std::memory_order_acquire);
+  }
 
  private:
   static constexpr std::size_t kDchannelQueueCapacity = 32;  // DAHDI's numbufs for a D-channel
@@ -51,6 +55,8 @@ class LineEngine {
     std::vector<std::byte> fifo;  // bytes written by the user, not yet on the line
   };
 
+  // Throws std::system_error when `path` does not fit a unix socket address.
+  [[nodiscard]] static sockaddr_un unix_address(const std::string& path);
   void run();
   void wait_for_work(Clock::time_point now);
   void tick(Clock::time_point now);
@@ -65,7 +71,7 @@ class LineEngine {
   void read_dchannel();
   void flush_dchannel(Clock::time_point now);
   void attach_link(tdm::UniqueFd link, Clock::time_point now);
-  void drop_link(const char* why);
+  void drop_link();
   void try_connect(Clock::time_point now);
   void accept_peer(Clock::time_point now);
   void update_alarms(Clock::time_point now);
@@ -107,7 +113,7 @@ class LineEngine {
   std::atomic<bool> connected_{false};
   std::mutex mutex_;
   std::vector<std::pair<int, tdm::UniqueFd>> pending_bearers_;  // guarded by mutex_
-  std::vector<tdm::SpanEvent> events_;                           // guarded by mutex_
+  std::vector<tdm::SpanEvent> events_;                          // guarded by mutex_
   std::thread thread_;
 };
 

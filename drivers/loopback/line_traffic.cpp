@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "drivers/loopback/fcs.hpp"
 #include "drivers/loopback/line_engine.hpp"
@@ -19,7 +18,9 @@ constexpr std::size_t kBearerFifoBytes = 4 * tdm::kBlockBytes;  // 80 ms of tran
 constexpr int kMaxMessagesPerWake = 64;
 constexpr std::size_t kMaxDframe = 1024;
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
+bool would_block(int error) {
+  return error == EAGAIN || error == EWOULDBLOCK;
+}
 
 // 64 kbit/s: 125 µs an octet, plus one flag octet between frames.
 std::chrono::microseconds dchannel_airtime(std::size_t octets) {
@@ -45,7 +46,7 @@ void LineEngine::tick(Clock::time_point now) {
     if (::send(link_.get(), frame_out_.data(), frame_out_.size(), MSG_DONTWAIT | MSG_NOSIGNAL) <
             0 &&
         !would_block(errno)) {
-      drop_link(std::strerror(errno));
+      drop_link();
     }
   }
   // A dead line still clocks: the user hears idle code every 20 ms, as on DAHDI.
@@ -66,8 +67,7 @@ void LineEngine::take_block(Bearer& bearer, std::span<std::byte> block) {
   }
   const std::size_t ready = std::min(bearer.fifo.size(), block.size());
   std::copy_n(bearer.fifo.begin(), ready, block.begin());
-  std::fill(block.begin() + static_cast<std::ptrdiff_t>(ready), block.end(),
-            tdm::idle_code(law_));
+  std::fill(block.begin() + static_cast<std::ptrdiff_t>(ready), block.end(), tdm::idle_code(law_));
   bearer.fifo.erase(bearer.fifo.begin(), bearer.fifo.begin() + static_cast<std::ptrdiff_t>(ready));
 }
 
@@ -93,11 +93,11 @@ void LineEngine::read_link(Clock::time_point now) {
   for (int i = 0; i < kMaxMessagesPerWake && link_.valid(); ++i) {
     const auto got = ::recv(link_.get(), message_in_.data(), message_in_.size(), MSG_DONTWAIT);
     if (got == 0) {
-      drop_link("far end closed the line");
+      drop_link();
       return;
     }
     if (got < 0) {
-      if (!would_block(errno)) drop_link(std::strerror(errno));
+      if (!would_block(errno)) drop_link();
       return;
     }
     if (cut_.load(std::memory_order_acquire) != LoopbackSpan::Cut::none) continue;
@@ -195,7 +195,7 @@ void LineEngine::attach_link(tdm::UniqueFd link, Clock::time_point now) {
   connected_.store(true, std::memory_order_release);
 }
 
-void LineEngine::drop_link(const char* /*why*/) {
+void LineEngine::drop_link() {
   link_.reset();
   connected_.store(false, std::memory_order_release);
   dchannel_queue_.clear();
@@ -206,9 +206,7 @@ void LineEngine::drop_link(const char* /*why*/) {
 
 void LineEngine::try_connect(Clock::time_point now) {
   reconnect_at_ = now + options_.reconnect_interval;
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, endpoint_.path.c_str(), sizeof address.sun_path - 1);
+  const sockaddr_un address = unix_address(endpoint_.path);
   tdm::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
     attach_link(std::move(fd), now);

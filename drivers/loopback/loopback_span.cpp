@@ -38,7 +38,8 @@ std::pair<tdm::UniqueFd, tdm::UniqueFd> seqpacket_pair(int send_buffer) {
     throw std::system_error(errno, std::generic_category(), "socketpair");
   }
   if (send_buffer > 0) {
-    for (const int fd : fds) ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
+    for (const int fd : fds)
+      ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
   }
   return {tdm::UniqueFd(fds[0]), tdm::UniqueFd(fds[1])};
 }
@@ -60,7 +61,9 @@ LoopbackSpan::LoopbackSpan(std::string name, tdm::Shape shape, tdm::Law law, End
 
 LoopbackSpan::~LoopbackSpan() = default;
 
-tdm::Channel& LoopbackSpan::d_channel() { return *d_channel_; }
+tdm::Channel& LoopbackSpan::d_channel() {
+  return *d_channel_;
+}
 
 std::unique_ptr<tdm::Channel> LoopbackSpan::open_bearer(int timeslot, std::error_code& error) {
   if (!layout_.is_bearer(timeslot)) {
@@ -78,26 +81,37 @@ std::unique_ptr<tdm::Channel> LoopbackSpan::open_bearer(int timeslot, std::error
   }
 }
 
-tdm::AlarmSet LoopbackSpan::alarms() const { return engine_->alarms(); }
+tdm::AlarmSet LoopbackSpan::alarms() const {
+  return engine_->alarms();
+}
 
 tdm::EventWait LoopbackSpan::event_wait() const noexcept {
   return tdm::EventWait{engine_->event_fd(), false};
 }
 
-std::vector<tdm::SpanEvent> LoopbackSpan::take_events() { return engine_->take_events(); }
+std::vector<tdm::SpanEvent> LoopbackSpan::take_events() {
+  return engine_->take_events();
+}
 
-void LoopbackSpan::send_ais(bool on) { engine_->send_ais(on); }
-void LoopbackSpan::cut_line(Cut cut) { engine_->cut_line(cut); }
-void LoopbackSpan::corrupt_next_dframe() { engine_->corrupt_next_dframe(); }
-bool LoopbackSpan::connected() const { return engine_->connected(); }
+void LoopbackSpan::send_ais(bool on) {
+  engine_->send_ais(on);
+}
+void LoopbackSpan::cut_line(Cut cut) {
+  engine_->cut_line(cut);
+}
+void LoopbackSpan::corrupt_next_dframe() {
+  engine_->corrupt_next_dframe();
+}
+bool LoopbackSpan::connected() const {
+  return engine_->connected();
+}
 
 SpanPair make_pair(const std::string& name, tdm::Shape shape, tdm::Law law, LineOptions options) {
   auto [end_a, end_b] = seqpacket_pair(0);
   Endpoint a{Endpoint::Mode::connected, std::move(end_a), {}};
   Endpoint b{Endpoint::Mode::connected, std::move(end_b), {}};
-  return SpanPair{
-      std::make_unique<LoopbackSpan>(name + "/a", shape, law, std::move(a), options),
-      std::make_unique<LoopbackSpan>(name + "/b", shape, law, std::move(b), options)};
+  return SpanPair{std::make_unique<LoopbackSpan>(name + "/a", shape, law, std::move(a), options),
+                  std::make_unique<LoopbackSpan>(name + "/b", shape, law, std::move(b), options)};
 }
 
 }  // namespace gw::loopback

@@ -53,12 +53,12 @@ class LoopbackSpan final : public tdm::Span {
   std::vector<tdm::SpanEvent> take_events() override;
 
   // Fault injection, for installers' drills and the tests.
-  void send_ais(bool on);          // the far end sees a blue alarm
+  void send_ais(bool on);  // the far end sees a blue alarm
   // As if a cable were pulled: `receive` loses what the far end sends (we go
   // red, the far end sees our RAI as yellow); `both` loses both directions.
   enum class Cut : std::uint8_t { none, receive, both };
   void cut_line(Cut cut);
-  void corrupt_next_dframe();      // the next D-channel frame leaves with a bad FCS
+  void corrupt_next_dframe();            // the next D-channel frame leaves with a bad FCS
   [[nodiscard]] bool connected() const;  // a far end is attached to the socket
 
  private:

@@ -16,14 +16,18 @@ BearerMedia::~BearerMedia() {
   (void)descriptor_.release();  // the channel owns the descriptor
 }
 
-void BearerMedia::echo() { mode_ = Mode::echo; }
+void BearerMedia::echo() {
+  mode_ = Mode::echo;
+}
 
 void BearerMedia::tone(const dsp::ToneSpec& spec) {
   tone_.emplace(law_, spec);
   mode_ = Mode::tone;
 }
 
-void BearerMedia::silence() { mode_ = Mode::silence; }
+void BearerMedia::silence() {
+  mode_ = Mode::silence;
+}
 
 void BearerMedia::play_and_record(std::vector<std::byte> bytes) {
   play_ = std::move(bytes);

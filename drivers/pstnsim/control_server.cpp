@@ -76,14 +76,14 @@ ControlServer::~ControlServer() {
 }
 
 void ControlServer::accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& error,
-                                stream_protocol::socket socket) {
-    if (error) return;
-    auto session = std::make_shared<Session>(*this, std::move(socket));
-    sessions_.push_back(session);
-    session->start();
-    accept();
-  });
+  acceptor_.async_accept(
+      [this](const boost::system::error_code& error, stream_protocol::socket socket) {
+        if (error) return;
+        auto session = std::make_shared<Session>(*this, std::move(socket));
+        sessions_.push_back(session);
+        session->start();
+        accept();
+      });
 }
 
 void ControlServer::forget(Session* session) {
@@ -111,7 +111,7 @@ std::string status(PstnSwitch& sim) {
 }
 
 std::string place(PstnSwitch& sim, std::istringstream& words,
-                  std::function<void(const std::string&)> events) {
+                  const std::function<void(const std::string&)>& events) {
   std::string calling;
   std::string called;
   std::string span_text = "0";
@@ -123,14 +123,14 @@ std::string place(PstnSwitch& sim, std::istringstream& words,
   isdn::CallSetup setup;
   setup.calling.digits = calling == "-" ? "" : calling;
   setup.called.digits = called;
-  const auto placed = sim.place_call(
-      static_cast<std::size_t>(*span), setup,
-      [events](SimCallRef ref, std::string_view what, isdn::Cause cause) {
-        std::string line = "event " + std::to_string(ref.span) + ":" + std::to_string(ref.call) +
-                           " " + std::string(what);
-        if (what == "cleared") line += " " + std::to_string(isdn::to_wire(cause));
-        events(line);
-      });
+  const auto placed =
+      sim.place_call(static_cast<std::size_t>(*span), setup,
+                     [events](SimCallRef ref, std::string_view what, isdn::Cause cause) {
+                       std::string line = "event " + std::to_string(ref.span) + ":" +
+                                          std::to_string(ref.call) + " " + std::string(what);
+                       if (what == "cleared") line += " " + std::to_string(isdn::to_wire(cause));
+                       events(line);
+                     });
   if (!placed) {
     return "error " + std::to_string(isdn::to_wire(placed.refused)) + " " +
            std::string(isdn::to_string(placed.refused));
@@ -155,11 +155,11 @@ std::string hangup(PstnSwitch& sim, std::istringstream& words) {
 }  // namespace
 
 std::string execute_command(PstnSwitch& sim, const std::string& line,
-                            std::function<void(const std::string&)> events) {
+                            const std::function<void(const std::string&)>& events) {
   std::istringstream words(line);
   std::string verb;
   words >> verb;
-  if (verb == "call") return place(sim, words, std::move(events));
+  if (verb == "call") return place(sim, words, events);
   if (verb == "hangup") return hangup(sim, words);
   if (verb == "status") return status(sim);
   return "error 0 unknown command '" + verb + "' (call, hangup, status)";

@@ -35,6 +35,6 @@ class ControlServer {
 
 // Executes one command line for `reply` (used by the sessions and the tests).
 std::string execute_command(PstnSwitch& sim, const std::string& line,
-                            std::function<void(const std::string&)> events);
+                            const std::function<void(const std::string&)>& events);
 
 }  // namespace gw::pstnsim

@@ -18,8 +18,8 @@ class EchoProbe {
   [[nodiscard]] std::span<const std::byte> pattern() const noexcept { return pattern_; }
 
   struct Match {
-    std::size_t offset = 0;      // where the pattern starts in the received bytes
-    std::size_t compared = 0;    // bytes compared from there
+    std::size_t offset = 0;    // where the pattern starts in the received bytes
+    std::size_t compared = 0;  // bytes compared from there
     std::size_t mismatches = 0;
     [[nodiscard]] double delay_ms() const noexcept { return static_cast<double>(offset) / 8.0; }
   };

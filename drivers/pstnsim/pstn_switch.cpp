@@ -9,7 +9,9 @@ class PstnSwitch::SpanAgent final : public isdn::Listener {
   void on_incoming(isdn::CallId call, const isdn::IncomingCall& details) override {
     owner_.on_incoming({index_, call}, details);
   }
-  void on_proceeding(isdn::CallId call) override { owner_.on_progress({index_, call}, "proceeding"); }
+  void on_proceeding(isdn::CallId call) override {
+    owner_.on_progress({index_, call}, "proceeding");
+  }
   void on_alerting(isdn::CallId call, bool /*inband*/) override {
     owner_.on_progress({index_, call}, "alerting");
   }
@@ -85,8 +87,8 @@ void PstnSwitch::on_incoming(SimCallRef ref, const isdn::IncomingCall& details) 
     config_.log("pstnsim: SETUP to " + details.called.digits + " (ton " +
                 std::string(isdn::to_string(details.called.ton)) + ", npi " +
                 std::string(isdn::to_string(details.called.npi)) + ") from " +
-                details.calling.digits + " on channel " + std::to_string(details.timeslot) +
-                ": " + std::string(to_string(rule.action)));
+                details.calling.digits + " on channel " + std::to_string(details.timeslot) + ": " +
+                std::string(to_string(rule.action)));
   }
   if (rule.action == Action::reject) {
     pri(ref.span).hangup(ref.call, rule.cause);
@@ -129,7 +131,8 @@ void PstnSwitch::answer(SimCallRef ref) {
   pri(ref.span).answer(ref.call);
   if (!call->media) open_media(ref, *call);
   if (call->media) call->media->echo();
-  if (call->rule.hangup_after) after(*call, *call->rule.hangup_after, ref, &PstnSwitch::hang_up_by_rule);
+  if (call->rule.hangup_after)
+    after(*call, *call->rule.hangup_after, ref, &PstnSwitch::hang_up_by_rule);
 }
 
 void PstnSwitch::hang_up_by_rule(SimCallRef ref) {

@@ -31,7 +31,9 @@ struct SwitchConfig {
 struct SimCallRef {
   std::size_t span = 0;
   isdn::CallId call = 0;
-  friend auto operator<=>(const SimCallRef&, const SimCallRef&) = default;
+  friend bool operator<(const SimCallRef& a, const SimCallRef& b) {
+    return a.span != b.span ? a.span < b.span : a.call < b.call;
+  }
 };
 
 // What happens to a call the switch placed: "proceeding", "alerting",

@@ -6,11 +6,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 
+#include "drivers/isdn/call_recorder.hpp"
+#include "drivers/isdn/run_until.hpp"
 #include "drivers/pstnsim/bearer_media.hpp"
 #include "drivers/pstnsim/echo_probe.hpp"
 #include "drivers/pstnsim/span_options.hpp"
-#include "drivers/isdn/call_recorder.hpp"
-#include "drivers/isdn/run_until.hpp"
 
 namespace {
 
@@ -45,9 +45,10 @@ bool check_echo(boost::asio::io_context& io, gw::tdm::Span& span, int timeslot) 
   }
   gw::pstnsim::BearerMedia media(io, std::move(channel), span.law());
   media.play_and_record({probe.pattern().begin(), probe.pattern().end()});
-  gw::isdn::run_until(io, [&] {
-    return !media.playing() && media.recorded().size() > probe.pattern().size() + 8000;
-  }, 10s);
+  gw::isdn::run_until(
+      io,
+      [&] { return !media.playing() && media.recorded().size() > probe.pattern().size() + 8000; },
+      10s);
   const auto match = probe.find(media.recorded());
   if (!match) {
     std::cout << "AUDIO FAIL: pattern not found in " << media.recorded().size() << " bytes\n";
@@ -70,7 +71,8 @@ int run(const Options& options) {
   config.log = [](std::string_view line) { std::cout << line << std::endl; };
   gw::isdn::PriSpan pri(io, *spans.front(), config, recorder);
   const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout);
-  if (!gw::isdn::run_until(io, [&] { return pri.alarms().clear() && !pri.restarting(); }, limit)) {
+  if (!gw::isdn::run_until(
+          io, [&] { return pri.alarms().clear() && !pri.restarting(); }, limit)) {
     std::cout << "FAIL: span not ready, alarms " << pri.alarms().to_string() << '\n';
     return 1;
   }
@@ -83,7 +85,8 @@ int run(const Options& options) {
     return 1;
   }
   auto& log = recorder.calls[placed.call];
-  gw::isdn::run_until(io, [&] { return log.saw("connect") || log.cleared.has_value(); }, limit);
+  gw::isdn::run_until(
+      io, [&] { return log.saw("connect") || log.cleared.has_value(); }, limit);
   for (const auto& event : log.events) std::cout << "EVENT " << event << '\n';
   if (log.cleared) {
     const int cause = gw::isdn::to_wire(*log.cleared);
@@ -94,9 +97,11 @@ int run(const Options& options) {
     std::cout << "FAIL: no answer within " << options.timeout.count() << " s\n";
     return 1;
   }
-  const bool audio_ok = !options.check_echo || check_echo(io, *spans.front(), pri.timeslot(placed.call));
+  const bool audio_ok =
+      !options.check_echo || check_echo(io, *spans.front(), pri.timeslot(placed.call));
   pri.hangup(placed.call, gw::isdn::Cause::normal_clearing);
-  gw::isdn::run_until(io, [&] { return pri.call_count() == 0; }, 5s);
+  gw::isdn::run_until(
+      io, [&] { return pri.call_count() == 0; }, 5s);
   std::cout << (audio_ok && !options.expect_cause ? "PASS" : "FAIL") << '\n';
   return audio_ok && !options.expect_cause ? 0 : 1;
 }

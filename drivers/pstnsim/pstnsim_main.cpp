@@ -34,8 +34,8 @@ std::string read_file(const std::string& path) {
 
 void print_rules(const gw::pstnsim::RuleSet& rules) {
   for (const auto& rule : rules.rules()) {
-    std::cout << rule.prefix << ' ' << to_string(rule.action) << " cause="
-              << gw::isdn::to_wire(rule.cause) << '\n';
+    std::cout << rule.prefix << ' ' << to_string(rule.action)
+              << " cause=" << gw::isdn::to_wire(rule.cause) << '\n';
   }
 }
 

@@ -18,7 +18,8 @@ using std::chrono::milliseconds;
 milliseconds parse_duration(std::string_view text, int line, std::string_view field) {
   long value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || value < 0) fail(line, field, "'" + std::string(text) + "' is not a duration");
+  if (error != std::errc() || value < 0)
+    fail(line, field, "'" + std::string(text) + "' is not a duration");
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   if (unit.empty() || unit == "ms") return milliseconds(value);
   if (unit == "s") return milliseconds(value * 1000);
@@ -75,10 +76,14 @@ void apply_option(Rule& rule, std::string_view option, int line) {
 
 std::string_view to_string(Action action) noexcept {
   switch (action) {
-    case Action::reject: return "reject";
-    case Action::no_answer: return "no-answer";
-    case Action::answer: return "answer";
-    case Action::early_media: return "early-media";
+    case Action::reject:
+      return "reject";
+    case Action::no_answer:
+      return "no-answer";
+    case Action::answer:
+      return "answer";
+    case Action::early_media:
+      return "early-media";
   }
   return "unknown";
 }

@@ -23,7 +23,7 @@ struct SpanOptions {
 
   [[nodiscard]] isdn::SwitchType effective_switchtype() const {
     return switchtype.value_or(shape == tdm::Shape::e1 ? isdn::SwitchType::euroisdn_e1
-                                                        : isdn::SwitchType::ni2);
+                                                       : isdn::SwitchType::ni2);
   }
 };
 

@@ -8,11 +8,11 @@
 #include <iostream>
 #include <memory>
 
+#include "drivers/isdn/call_recorder.hpp"
+#include "drivers/isdn/run_until.hpp"
 #include "drivers/loopback/loopback_span.hpp"
 #include "drivers/pstnsim/echo_probe.hpp"
 #include "drivers/pstnsim/pstn_switch.hpp"
-#include "drivers/isdn/call_recorder.hpp"
-#include "drivers/isdn/run_until.hpp"
 
 namespace gw::test {
 using isdn::CallRecorder;
@@ -30,6 +30,7 @@ struct IsdnBench {
                      loopback::LineOptions line = {})
       : spans(loopback::make_pair("span1", shape, tdm::Layout(shape).default_law(), line)) {
     // SIPGW_TEST_LOG=1 logs both sides, =debug adds libpri's Q.921/Q.931 decode.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread of the bench starts
     const char* log = std::getenv("SIPGW_TEST_LOG");
     pstnsim::SwitchConfig sim;
     sim.switchtype = switch_for(shape);
@@ -44,7 +45,9 @@ struct IsdnBench {
     }
     pstn = std::make_unique<pstnsim::PstnSwitch>(io, std::move(sim));
     pstn->add_span(*spans.b);
-    pstn->on_setup = [this](std::size_t, const isdn::IncomingCall& call) { setups.push_back(call); };
+    pstn->on_setup = [this](std::size_t, const isdn::IncomingCall& call) {
+      setups.push_back(call);
+    };
     gateway = std::make_unique<isdn::PriSpan>(io, *spans.a, config, recorder);
   }
 
@@ -55,10 +58,13 @@ struct IsdnBench {
 
   // Both sides up and done restarting their channels.
   [[nodiscard]] bool wait_ready(std::chrono::milliseconds limit = 10s) {
-    return run_until(io, [this] {
-      return gateway->alarms().clear() && pstn->pri(0).alarms().clear() &&
-             !gateway->restarting() && !pstn->pri(0).restarting();
-    }, limit);
+    return run_until(
+        io,
+        [this] {
+          return gateway->alarms().clear() && pstn->pri(0).alarms().clear() &&
+                 !gateway->restarting() && !pstn->pri(0).restarting();
+        },
+        limit);
   }
 
   isdn::CallId call(const std::string& number) {
@@ -72,7 +78,8 @@ struct IsdnBench {
 
   [[nodiscard]] bool wait_event(isdn::CallId call, const std::string& event,
                                 std::chrono::milliseconds limit) {
-    return run_until(io, [&] { return recorder.calls[call].saw(event); }, limit);
+    return run_until(
+        io, [&] { return recorder.calls[call].saw(event); }, limit);
   }
 
   [[nodiscard]] bool all_idle() const {

@@ -52,7 +52,8 @@ TEST(IsdnCalls, ACallFromThePstnIsAnsweredAndCarriesAudio) {
   SimEvents events;
   const auto placed = bench.pstn->place_call(0, setup, events.sink());
   ASSERT_TRUE(placed);
-  ASSERT_TRUE(run_until(bench.io, [&] { return events.saw("connect"); }, 3s));
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return events.saw("connect"); }, 3s));
   ASSERT_EQ(bench.recorder.incoming.size(), 1U);
   const auto& [call, details] = bench.recorder.incoming.front();
   EXPECT_EQ(details.called.digits, "5550100");
@@ -67,15 +68,20 @@ TEST(IsdnCalls, ACallFromThePstnIsAnsweredAndCarriesAudio) {
   pstnsim::BearerMedia media(bench.io, bench.spans.a->open_bearer(details.timeslot, error),
                              bench.spans.a->law());
   media.play_and_record({probe.pattern().begin(), probe.pattern().end()});
-  ASSERT_TRUE(run_until(bench.io, [&] { return probe.find(media.recorded()).has_value() &&
-                                               probe.find(media.recorded())->compared == 4000; },
-                        5s));
+  ASSERT_TRUE(run_until(
+      bench.io,
+      [&] {
+        return probe.find(media.recorded()).has_value() &&
+               probe.find(media.recorded())->compared == 4000;
+      },
+      5s));
   EXPECT_EQ(probe.find(media.recorded())->mismatches, 0U);
 
   bench.pstn->hangup({0, placed.call}, isdn::Cause::normal_clearing);
   ASSERT_TRUE(bench.wait_event(call, "cleared", 3s));
   EXPECT_EQ(bench.recorder.calls[call].cleared, isdn::Cause::normal_clearing);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 TEST(IsdnCalls, TheGatewayClearingACallFromThePstnReachesTheSwitch) {
@@ -86,11 +92,14 @@ TEST(IsdnCalls, TheGatewayClearingACallFromThePstnReachesTheSwitch) {
   setup.called.digits = "5550100";
   SimEvents events;
   ASSERT_TRUE(bench.pstn->place_call(0, setup, events.sink()));
-  ASSERT_TRUE(run_until(bench.io, [&] { return events.saw("connect"); }, 3s));
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return events.saw("connect"); }, 3s));
   bench.gateway->hangup(bench.recorder.incoming.front().first, isdn::Cause::user_busy);
-  ASSERT_TRUE(run_until(bench.io, [&] { return events.cleared.has_value(); }, 3s));
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return events.cleared.has_value(); }, 3s));
   EXPECT_EQ(events.cleared, isdn::Cause::user_busy);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 TEST(IsdnCalls, GlareOnAChannelIsRetriedOnAnother) {
@@ -111,31 +120,38 @@ TEST(IsdnCalls, GlareOnAChannelIsRetriedOnAnother) {
   ASSERT_TRUE(incoming);
   ASSERT_TRUE(bench.wait_event(outgoing.call, "connect", 5s))
       << "our call must survive the glare on another channel";
-  ASSERT_TRUE(run_until(bench.io, [&] { return events.saw("connect"); }, 3s))
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return events.saw("connect"); }, 3s))
       << "the network's call wins timeslot 1";
   EXPECT_NE(bench.gateway->timeslot(outgoing.call), 1);
   EXPECT_EQ(bench.recorder.incoming.front().second.timeslot, 1);
   bench.gateway->hangup(outgoing.call, isdn::Cause::normal_clearing);
   bench.gateway->hangup(bench.recorder.incoming.front().first, isdn::Cause::normal_clearing);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 TEST(IsdnCalls, AFullSpanRefusesTheNextCallWithCause34) {
   IsdnBench bench(tdm::Shape::t1);
   ASSERT_TRUE(bench.wait_ready());
   std::vector<isdn::CallId> calls;
+  calls.reserve(23);
   for (int i = 0; i < 23; ++i) calls.push_back(bench.call("4801234"));
-  ASSERT_TRUE(run_until(bench.io, [&] {
-    return std::all_of(calls.begin(), calls.end(),
-                       [&](auto call) { return bench.recorder.calls[call].saw("alerting"); });
-  }, 5s));
+  ASSERT_TRUE(run_until(
+      bench.io,
+      [&] {
+        return std::all_of(calls.begin(), calls.end(),
+                           [&](auto call) { return bench.recorder.calls[call].saw("alerting"); });
+      },
+      5s));
   isdn::CallSetup one_more;
   one_more.called.digits = "4801234";
   const auto refused = bench.gateway->place_call(one_more);
   EXPECT_FALSE(refused);
   EXPECT_EQ(refused.refused, isdn::Cause::no_circuit_available);
   for (const auto call : calls) bench.gateway->hangup(call, isdn::Cause::normal_clearing);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 5s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 5s));
 }
 
 TEST(IsdnCalls, LosingTheLineClearsCallsAndItsReturnRestartsChannels) {
@@ -150,7 +166,8 @@ TEST(IsdnCalls, LosingTheLineClearsCallsAndItsReturnRestartsChannels) {
   EXPECT_TRUE(bench.gateway->alarms().has(tdm::Alarm::red));
   EXPECT_EQ(bench.gateway->call_count(), 0U);
   EXPECT_EQ(bench.gateway->channels().count(isdn::ChannelState::in_use), 0U);
-  ASSERT_TRUE(run_until(bench.io, [&] { return bench.pstn->active_calls() == 0; }, 5s))
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return bench.pstn->active_calls() == 0; }, 5s))
       << "the far end loses the call too";
   EXPECT_FALSE(bench.gateway->place_call({}).call != 0) << "no call while the line is down";
 
@@ -162,7 +179,8 @@ TEST(IsdnCalls, LosingTheLineClearsCallsAndItsReturnRestartsChannels) {
   const auto again = bench.call("7773660");
   ASSERT_TRUE(bench.wait_event(again, "connect", 4s));
   bench.gateway->hangup(again, isdn::Cause::normal_clearing);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 TEST(IsdnCalls, ASixtyFourKilobitDChannelStillCarriesCalls) {
@@ -177,17 +195,20 @@ TEST(IsdnCalls, ASixtyFourKilobitDChannelStillCarriesCalls) {
   const auto call = bench.call("7773660");
   ASSERT_TRUE(bench.wait_event(call, "connect", 3s));
   bench.gateway->hangup(call, isdn::Cause::normal_clearing);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 TEST(IsdnCalls, TheSwitchGivesUpOnANeverAnsweredCallWithCause19) {
-  IsdnBench bench(tdm::Shape::e1, pstnsim::RuleSet::parse("480 no-answer timeout=300ms cause=19\n"));
+  IsdnBench bench(tdm::Shape::e1,
+                  pstnsim::RuleSet::parse("480 no-answer timeout=300ms cause=19\n"));
   ASSERT_TRUE(bench.wait_ready());
   const auto call = bench.call("4801234");
   ASSERT_TRUE(bench.wait_event(call, "cleared", 3s));
   EXPECT_TRUE(bench.recorder.calls[call].saw("alerting"));
   EXPECT_EQ(bench.recorder.calls[call].cleared, isdn::Cause::no_answer);
-  EXPECT_TRUE(run_until(bench.io, [&] { return bench.all_idle(); }, 3s));
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ class PstnTable : public ::testing::TestWithParam<tdm::Shape> {
   }
   void TearDown() override {
     if (bench) {
-      EXPECT_TRUE(run_until(bench->io, [this] { return bench->all_idle(); }, 5s))
+      EXPECT_TRUE(run_until(
+          bench->io, [this] { return bench->all_idle(); }, 5s))
           << "a channel or call is left over";
     }
   }
@@ -39,9 +40,12 @@ class PstnTable : public ::testing::TestWithParam<tdm::Shape> {
   void expect_echo(isdn::CallId call) {
     const pstnsim::EchoProbe probe(8000);  // one second of audio
     auto media = start_probe(call, probe);
-    ASSERT_TRUE(run_until(bench->io, [&] {
-      return !media->playing() && media->recorded().size() > probe.pattern().size() + 8000;
-    }, 5s));
+    ASSERT_TRUE(run_until(
+        bench->io,
+        [&] {
+          return !media->playing() && media->recorded().size() > probe.pattern().size() + 8000;
+        },
+        5s));
     const auto match = probe.find(media->recorded());
     ASSERT_TRUE(match) << "the echoed pattern never came back";
     EXPECT_EQ(match->compared, probe.pattern().size());
@@ -61,7 +65,9 @@ class PstnTable : public ::testing::TestWithParam<tdm::Shape> {
   std::unique_ptr<IsdnBench> bench;
 };
 
-TEST_P(PstnTable, BusyIsCause17) { expect_rejected("4865551234", isdn::Cause::user_busy); }
+TEST_P(PstnTable, BusyIsCause17) {
+  expect_rejected("4865551234", isdn::Cause::user_busy);
+}
 
 TEST_P(PstnTable, UnallocatedIsCause1) {
   expect_rejected("4040000", isdn::Cause::unallocated_number);
@@ -103,7 +109,8 @@ TEST_P(PstnTable, EarlyMediaPlaysATone183ThenAnswersAndEchoes) {
   ASSERT_TRUE(channel);
   pstnsim::BearerMedia listen(bench->io, std::move(channel), bench->spans.a->law());
   listen.play_and_record({});
-  ASSERT_TRUE(run_until(bench->io, [&] { return listen.recorded().size() >= 4000; }, 3s));
+  ASSERT_TRUE(run_until(
+      bench->io, [&] { return listen.recorded().size() >= 4000; }, 3s));
   const auto tail = std::span(listen.recorded()).last(1600);  // the last 200 ms
   const double level = dsp::tone_level_dbm0(bench->spans.a->law(), tail,
                                             bench->pstn->config().early_media_tone.frequency1);
@@ -122,7 +129,8 @@ TEST_P(PstnTable, AnyOtherNumberRingsAnswersAndEchoesUntilCleared) {
   ASSERT_TRUE(bench->wait_event(call, "connect", 4s));
   expect_echo(call);
   bench->gateway->hangup(call, isdn::Cause::normal_clearing);
-  ASSERT_TRUE(run_until(bench->io, [this] { return bench->pstn->active_calls() == 0; }, 3s));
+  ASSERT_TRUE(run_until(
+      bench->io, [this] { return bench->pstn->active_calls() == 0; }, 3s));
 }
 
 TEST_P(PstnTable, SetupCarriesNumbersWithTheirPlan) {
@@ -131,7 +139,8 @@ TEST_P(PstnTable, SetupCarriesNumbersWithTheirPlan) {
   setup.calling = {"5551000", isdn::Ton::national, isdn::Npi::isdn, isdn::Presentation::restricted};
   const auto placed = bench->gateway->place_call(setup);
   ASSERT_TRUE(placed);
-  ASSERT_TRUE(run_until(bench->io, [this] { return !bench->setups.empty(); }, 3s));
+  ASSERT_TRUE(run_until(
+      bench->io, [this] { return !bench->setups.empty(); }, 3s));
   const auto& seen = bench->setups.front();
   EXPECT_EQ(seen.called.digits, "7773660");
   EXPECT_EQ(seen.called.ton, isdn::Ton::subscriber);
@@ -145,7 +154,9 @@ TEST_P(PstnTable, SetupCarriesNumbersWithTheirPlan) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PstnTable, ::testing::Values(tdm::Shape::e1, tdm::Shape::t1),
-                         [](const auto& param_info) { return std::string(tdm::to_string(param_info.param)); });
+                         [](const auto& param_info) {
+                           return std::string(tdm::to_string(param_info.param));
+                         });
 
 }  // namespace
 }  // namespace gw::test

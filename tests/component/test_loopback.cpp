@@ -148,8 +148,7 @@ TEST(LoopbackLine, AisIsBlueAtTheFarEnd) {
   EXPECT_TRUE(pair.b->alarms().line_down());
   const auto events = pair.b->take_events();
   EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const tdm::SpanEvent& event) {
-    return event.kind == tdm::SpanEvent::Kind::alarms_changed &&
-           event.alarms.has(tdm::Alarm::blue);
+    return event.kind == tdm::SpanEvent::Kind::alarms_changed && event.alarms.has(tdm::Alarm::blue);
   }));
   pair.a->send_ais(false);
   EXPECT_TRUE(eventually([&] { return pair.b->alarms().clear(); }, 2s));

@@ -82,8 +82,8 @@ TEST(ChannelTable, OutOfServiceSurvivesCallsAndResets) {
 
 TEST(CallState, OutgoingCallWalksToActiveAndClears) {
   auto state = CallState::call_initiated;
-  for (const auto event : {CallEvent::proceeding_in, CallEvent::progress_in,
-                           CallEvent::alerting_in, CallEvent::connect_in}) {
+  for (const auto event : {CallEvent::proceeding_in, CallEvent::progress_in, CallEvent::alerting_in,
+                           CallEvent::connect_in}) {
     const auto next = next_state(state, event);
     ASSERT_TRUE(next) << to_string(event) << " in " << to_string(state);
     state = *next;

@@ -109,7 +109,7 @@ TEST(Dsp, LawsTranscodeThroughLinear) {
     const auto a = dsp::from_linear(tdm::Law::alaw, sample);
     const auto u = dsp::transcode(tdm::Law::alaw, tdm::Law::mulaw, a);
     EXPECT_NEAR(dsp::to_linear(tdm::Law::mulaw, u), dsp::to_linear(tdm::Law::alaw, a),
-                std::abs(sample) / 16 + 16);
+                std::abs(sample) / 16.0 + 16.0);
   }
 }
 

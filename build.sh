@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The two set-up commands of the README, for a fresh Debian 12 machine (as root):
+#   ./build.sh demo   install what is missing, build, start the demo default
+#   ./build.sh test   install what is missing, build (plain and ASan+UBSan), run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=$(nproc)
+
+PACKAGES=(g++ cmake ninja-build pkg-config ccache
+  libpri-dev dahdi-source dahdi libspandsp-dev libboost-dev libsqlite3-dev
+  libgtest-dev libgmock-dev)
+TEST_PACKAGES=(clang-format clang-tidy
+  qemu-system-x86 busybox-static cpio kmod)
+
+install_missing() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "### installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then echo "run as root, or install: ${missing[*]}" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {  # DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  ninja -C "$dir" -j"$JOBS"
+}
+
+check_style() {
+  echo "### clang-format"
+  local files
+  files=$(git ls-files '*.cpp' '*.hpp')
+  clang-format --dry-run --Werror $files
+  echo "### clang-tidy"
+  git ls-files '*.cpp' | xargs -P"$JOBS" -n4 clang-tidy -p build --quiet 2>/dev/null
+}
+
+case "${1:-}" in
+  demo)
+    install_missing "${PACKAGES[@]}"
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    exec build/gateway/app/sipgw --demo
+    ;;
+  test)
+    install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    check_style
+    echo "### tests"
+    ctest --test-dir build --output-on-failure -j"$JOBS" -LE hardware
+    configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPGW_SANITIZE=ON
+    echo "### tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$ROOT/tests/lsan.supp" \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE hardware
+    echo "### hardware: the real DAHDI driver in a virtual machine"
+    ctest --test-dir build --output-on-failure -L hardware
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac
