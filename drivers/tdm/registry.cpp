@@ -14,6 +14,8 @@ std::string_view to_string(SpanEvent::Kind kind) noexcept {
       return "hdlc-abort";
     case SpanEvent::Kind::overrun:
       return "overrun";
+    case SpanEvent::Kind::echo_canceller_unavailable:
+      return "echo-canceller-unavailable";
   }
   return "unknown";
 }
@@ -36,7 +38,9 @@ void BackendRegistry::add(std::string name, Factory factory) {
   factories_.insert_or_assign(std::move(name), std::move(factory));
 }
 
-bool BackendRegistry::has(std::string_view name) const { return factories_.contains(name); }
+bool BackendRegistry::has(std::string_view name) const {
+  return factories_.contains(name);
+}
 
 std::vector<std::string> BackendRegistry::names() const {
   std::vector<std::string> result;

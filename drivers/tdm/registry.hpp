@@ -18,8 +18,8 @@ struct SpanSpec {
   std::string backend;  // registry name
   std::string address;  // backend specific: DAHDI span number, loopback endpoint
   Shape shape = Shape::e1;
-  std::optional<Law> law;  // defaults to the shape's law
-  std::string name;        // operator's name for the span; defaults to the spec text
+  std::optional<Law> law;       // defaults to the shape's law
+  std::string name;             // operator's name for the span; defaults to the spec text
   bool limit_dchannel = false;  // loopback: carry the D-channel at 64 kbit/s like a real line
   std::string echo_canceller;   // dahdi: DAHDI's canceller name, empty for none
   int echo_taps = 128;

@@ -39,10 +39,11 @@ class Channel {
 
 struct SpanEvent {
   enum class Kind {
-    alarms_changed,  // the span's AlarmSet changed; `alarms` holds the new set
-    bad_fcs,         // a D-channel frame failed its FCS and was dropped
-    hdlc_abort,      // a D-channel frame was aborted on the line
-    overrun,         // a receive buffer overflowed: data was lost
+    alarms_changed,              // the span's AlarmSet changed; `alarms` holds the new set
+    bad_fcs,                     // a D-channel frame failed its FCS and was dropped
+    hdlc_abort,                  // a D-channel frame was aborted on the line
+    overrun,                     // a receive buffer overflowed: data was lost
+    echo_canceller_unavailable,  // configured, but the driver would not enable it
   };
   Kind kind = Kind::alarms_changed;
   AlarmSet alarms;
