@@ -23,7 +23,17 @@ class PstnSwitch::SpanAgent final : public isdn::Listener {
     owner_.on_cleared({index_, call}, cause);
   }
   void on_restart(int timeslot) override {
+    if (owner_.config_.log) {
+      owner_.config_.log("pstnsim: RESTART span " + std::to_string(index_) + " channel " +
+                         std::to_string(timeslot));
+    }
     if (owner_.on_restart) owner_.on_restart(index_, timeslot);
+  }
+  void on_link(bool up) override {
+    if (owner_.config_.log) {
+      owner_.config_.log("pstnsim: span " + std::to_string(index_) + " link " +
+                         (up ? "up" : "down"));
+    }
   }
 
  private:
