@@ -58,12 +58,20 @@ void BearerMedia::on_readable() {
   }
 }
 
+void BearerMedia::prime(std::size_t block_size) {
+  primed_ = true;
+  std::vector<std::byte> idle(block_size, tdm::idle_code(law_));
+  for (int i = 0; i < 2; ++i) (void)channel_->write(idle);
+}
+
 void BearerMedia::respond(std::span<const std::byte> block) {
+  if (mode_ == Mode::silence) return;  // the line sends idle code by itself
+  if (!primed_) prime(block.size());
   std::array<std::byte, 1024> out{};
   const auto reply = std::span(out).first(block.size());
   switch (mode_) {
     case Mode::silence:
-      return;  // the line sends idle code by itself
+      return;
     case Mode::echo:
       std::copy(block.begin(), block.end(), reply.begin());
       break;
@@ -75,8 +83,9 @@ void BearerMedia::respond(std::span<const std::byte> block) {
       const std::size_t n = std::min(reply.size(), play_.size() - play_at_);
       std::copy_n(play_.begin() + static_cast<std::ptrdiff_t>(play_at_), n, reply.begin());
       std::fill(reply.begin() + static_cast<std::ptrdiff_t>(n), reply.end(), tdm::idle_code(law_));
-      play_at_ += n;
-      break;
+      const auto wrote = channel_->write(reply);
+      if (wrote.ok()) play_at_ += std::min(n, wrote.bytes);
+      return;
     }
   }
   (void)channel_->write(reply);

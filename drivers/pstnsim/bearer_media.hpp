@@ -1,7 +1,10 @@
 #pragma once
 // What the simulated switch (or a test call) does with a B-channel: echo it,
 // play a tone, play a recorded pattern, and record what arrives. One block goes
-// out for each block that comes in, so the line's 20 ms clock paces both ways.
+// out for each block that comes in, so the line's 20 ms clock paces both ways;
+// two blocks of idle code go first, so that a reply written a little late
+// never leaves the line's transmit buffer empty (DAHDI would insert idle code
+// in the middle of the audio).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -35,6 +38,7 @@ class BearerMedia {
   void watch();
   void on_readable();
   void respond(std::span<const std::byte> block);
+  void prime(std::size_t block_size);
 
   std::unique_ptr<tdm::Channel> channel_;
   boost::asio::posix::stream_descriptor descriptor_;
@@ -46,6 +50,7 @@ class BearerMedia {
   bool recording_ = false;
   std::vector<std::byte> recorded_;
   std::size_t blocks_in_ = 0;
+  bool primed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
