@@ -73,7 +73,8 @@ void call_cycles(bool limit_dchannel, int in_flight, int total) {
   isdn::PriSpan gateway(io, *spans.a, config, cycler);
   cycler.span = &gateway;
   cycler.total = total;
-  isdn::run_until(io, [&] { return gateway.link_up() && !gateway.restarting(); }, 10s);
+  isdn::run_until(
+      io, [&] { return gateway.link_up() && !gateway.restarting(); }, 10s);
   const auto start = Clock::now();
   const double cpu_start = cpu_seconds();
   // One handler at a time, so a freed channel is refilled at once.
@@ -82,10 +83,11 @@ void call_cycles(bool limit_dchannel, int in_flight, int total) {
     io.run_one_for(10ms);
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("call cycles, D-channel %-9s %2d in flight: %6d done, %d failed, %.2f s, %8.0f cycles/s, "
-              "%.2f CPU s\n",
-              limit_dchannel ? "64 kbit/s" : "unlimited", in_flight, cycler.completed,
-              cycler.failed, seconds, cycler.completed / seconds, cpu_seconds() - cpu_start);
+  std::printf(
+      "call cycles, D-channel %-9s %2d in flight: %6d done, %d failed, %.2f s, %8.0f cycles/s, "
+      "%.2f CPU s\n",
+      limit_dchannel ? "64 kbit/s" : "unlimited", in_flight, cycler.completed, cycler.failed,
+      seconds, cycler.completed / seconds, cpu_seconds() - cpu_start);
 }
 
 void bearer_blocks(int span_pairs, std::chrono::seconds duration) {
@@ -118,10 +120,11 @@ void bearer_blocks(int span_pairs, std::chrono::seconds duration) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = cpu_seconds() - cpu_start;
-  std::printf("B-channels: %zu channel ends open (%d spans each way), %ld blocks received in "
-              "%.1f s = %.0f blocks/s (line rate %.0f); %.2f CPU s = %.0f blocks per CPU-second\n",
-              channels.size(), span_pairs, moved, seconds, static_cast<double>(moved) / seconds,
-              static_cast<double>(channels.size()) * 50.0, cpu, static_cast<double>(moved) / cpu);
+  std::printf(
+      "B-channels: %zu channel ends open (%d spans each way), %ld blocks received in "
+      "%.1f s = %.0f blocks/s (line rate %.0f); %.2f CPU s = %.0f blocks per CPU-second\n",
+      channels.size(), span_pairs, moved, seconds, static_cast<double>(moved) / seconds,
+      static_cast<double>(channels.size()) * 50.0, cpu, static_cast<double>(moved) / cpu);
 }
 
 }  // namespace
