@@ -7,7 +7,7 @@
 
 namespace gw::dahdi {
 
-void register_backend(tdm::BackendRegistry& registry, BackendPaths paths) {
+void register_backend(tdm::BackendRegistry& registry, const BackendPaths& paths) {
   registry.add("dahdi", [paths](const tdm::SpanSpec& spec) -> std::unique_ptr<tdm::Span> {
     int span = 0;
     const auto& text = spec.address;

@@ -13,6 +13,6 @@ struct BackendPaths {
   std::string system_conf = "/etc/dahdi/system.conf";
 };
 
-void register_backend(tdm::BackendRegistry& registry, BackendPaths paths = {});
+void register_backend(tdm::BackendRegistry& registry, const BackendPaths& paths = {});
 
 }  // namespace gw::dahdi

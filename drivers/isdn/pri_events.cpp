@@ -53,8 +53,7 @@ void PriSpan::handle_event(void* raw) {
       if (Call* call = find(event->hangup.call)) finish_call(call->id);
       return;
     case PRI_EVENT_CONFIG_ERR:
-      logf("span %s: libpri configuration error: %s", std::string(span_.name()).c_str(),
-           event->err.err);
+      note("libpri configuration error: ", event->err.err);
       return;
     default:
       return;  // facility, notify, keypad and the rest carry nothing the gateway uses yet
@@ -165,8 +164,7 @@ bool PriSpan::retry_after_glare(Call& call, int wire_cause) {
       wire_cause != to_wire(Cause::requested_channel_unavailable)) {
     return false;
   }
-  logf("call %llu: channel %d taken (glare), trying another",
-       static_cast<unsigned long long>(call.id), call.timeslot);
+  note("call ", call.id, ": channel ", call.timeslot, " taken (glare), trying another");
   pri_hangup(pri_, call.q931, wire_cause);
   by_q931_.erase(call.q931);
   call.q931 = nullptr;
@@ -212,8 +210,8 @@ void PriSpan::update_link() {
 
 void PriSpan::link_changed(bool up) {
   link_up_ = up;
-  logf("span %s: link %s (D-channel %s, line %s)", std::string(span_.name()).c_str(),
-       up ? "up" : "down", layer2_up_ ? "up" : "down", span_.alarms().to_string().c_str());
+  note("link ", up ? "up" : "down", " (D-channel ", layer2_up_ ? "up" : "down", ", line ",
+       span_.alarms().to_string(), ")");
   if (up) {
     listener_.on_link(true);
     listener_.on_alarms(alarms());
@@ -260,8 +258,7 @@ void PriSpan::restart_next_channel() {
     restart_timer_.expires_after(config_.restart_guard);
     restart_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
       if (!*alive || error) return;
-      logf("span %s: no RESTART ACKNOWLEDGE for channel %d", std::string(span_.name()).c_str(),
-           restarting_);
+      note("no RESTART ACKNOWLEDGE for channel ", restarting_);
       restart_next_channel();
       reschedule();
     });
@@ -276,12 +273,11 @@ void PriSpan::handle_span_events() {
     if (event.kind == tdm::SpanEvent::Kind::alarms_changed) {
       alarms_changed = true;
     } else {
-      logf("span %s: %s", std::string(span_.name()).c_str(),
-           std::string(tdm::to_string(event.kind)).c_str());
+      note(tdm::to_string(event.kind));
     }
   }
   if (!alarms_changed) return;
-  logf("span %s: alarms %s", std::string(span_.name()).c_str(), alarms().to_string().c_str());
+  note("alarms ", alarms().to_string());
   // A line in red or blue alarm carries nothing: the calls on it are gone now,
   // not when Q.921 gives up a few seconds later; and its return restarts the
   // channels even if Q.921 never noticed.

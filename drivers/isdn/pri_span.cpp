@@ -5,8 +5,6 @@
 
 #include <sys/time.h>
 
-#include <cstdarg>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
@@ -196,16 +194,6 @@ void PriSpan::log_line(const char* text) const {
   config_.log(line);
 }
 
-void PriSpan::logf(const char* format, ...) const {
-  if (!config_.log) return;
-  char line[512];
-  va_list args;
-  va_start(args, format);
-  (void)std::vsnprintf(line, sizeof line, format, args);  // truncation is fine for a log line
-  va_end(args);
-  config_.log(line);
-}
-
 tdm::AlarmSet PriSpan::alarms() const {
   auto alarms = span_.alarms();
   alarms.set(tdm::Alarm::dchannel_down, !layer2_up_);
@@ -241,8 +229,7 @@ std::optional<CallState> PriSpan::state(CallId id) const {
 void PriSpan::advance(Call& call, CallEvent event) {
   const auto next = next_state(call.state, event);
   if (!next) {
-    logf("call %llu: %s refused in state %s", static_cast<unsigned long long>(call.id),
-         std::string(to_string(event)).c_str(), std::string(to_string(call.state)).c_str());
+    note("call ", call.id, ": ", to_string(event), " refused in state ", to_string(call.state));
     return;
   }
   call.state = *next;
@@ -359,8 +346,7 @@ void PriSpan::sweep_stuck_calls() {
     if (call.user_gone && now - call.clearing_since > config_.clearing_guard) stuck.push_back(id);
   }
   for (const CallId id : stuck) {
-    logf("call %llu: clearing never completed; channel %d freed",
-         static_cast<unsigned long long>(id), find(id)->timeslot);
+    note("call ", id, ": clearing never completed; channel ", find(id)->timeslot, " freed");
     finish_call(id);
   }
   sweep_timer_.expires_after(std::chrono::seconds(1));

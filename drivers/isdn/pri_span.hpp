@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 
@@ -134,7 +135,15 @@ class PriSpan {
   Call* find(CallId id);
   const Call* find(CallId id) const;
   Call* find(q931_call* q931);
-  void logf(const char* format, ...) const __attribute__((format(printf, 2, 3)));
+  // One log line from its parts, when the span has a log sink.
+  template <typename... Parts>
+  void note(const Parts&... parts) const {
+    if (!config_.log) return;
+    std::ostringstream line;
+    line << "span " << span_.name() << ": ";
+    (line << ... << parts);
+    config_.log(line.str());
+  }
 
   boost::asio::io_context& io_;
   tdm::Span& span_;

@@ -102,6 +102,7 @@ void bearer_blocks(int span_pairs, std::chrono::seconds duration) {
     }
   }
   std::vector<pollfd> fds;
+  fds.reserve(channels.size());
   for (const auto& channel : channels) fds.push_back({channel->fd(), POLLIN, 0});
   std::vector<std::byte> block(tdm::kBlockBytes, std::byte{0x2A});
   long moved = 0;

@@ -41,6 +41,7 @@ class PstnsimProcess {
     std::vector<std::string> args{PSTNSIM_PATH, "--span", "loopback:connect:" + span_path,
                                   "--control", control_path};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
