@@ -27,6 +27,7 @@ void PriSpan::handle_event(void* raw) {
     case PRI_EVENT_DCHAN_DOWN:
       layer2_up_ = event->e == PRI_EVENT_DCHAN_UP;
       update_link();
+      listener_.on_alarms(alarms());  // DCHAN-DOWN raised or cleared
       return;
     case PRI_EVENT_RESTART:
       handle_restart(event->restart.channel);
@@ -214,7 +215,6 @@ void PriSpan::link_changed(bool up) {
        span_.alarms().to_string(), ")");
   if (up) {
     listener_.on_link(true);
-    listener_.on_alarms(alarms());
     if (!config_.restart_on_link_up) return;
     for (const int bearer : span_.layout().bearers()) {
       if (channels_.state(bearer) != ChannelState::idle) continue;
@@ -229,7 +229,6 @@ void PriSpan::link_changed(bool up) {
   restart_timer_.cancel();
   clear_all_calls(Cause::network_out_of_order);
   listener_.on_link(false);
-  listener_.on_alarms(alarms());
 }
 
 void PriSpan::clear_all_calls(Cause cause) {

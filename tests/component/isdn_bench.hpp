@@ -27,17 +27,18 @@ inline isdn::SwitchType switch_for(tdm::Shape shape) {
 
 struct IsdnBench {
   explicit IsdnBench(tdm::Shape shape, pstnsim::RuleSet rules = pstnsim::RuleSet::defaults(),
-                     loopback::LineOptions line = {})
+                     loopback::LineOptions line = {},
+                     std::optional<isdn::SwitchType> switchtype = std::nullopt)
       : spans(loopback::make_pair("span1", shape, tdm::Layout(shape).default_law(), line)) {
     // SIPGW_TEST_LOG=1 logs both sides, =debug adds libpri's Q.921/Q.931 decode.
     // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread of the bench starts
     const char* log = std::getenv("SIPGW_TEST_LOG");
     pstnsim::SwitchConfig sim;
-    sim.switchtype = switch_for(shape);
+    sim.switchtype = switchtype.value_or(switch_for(shape));
     sim.rules = std::move(rules);
     isdn::PriConfig config;
     config.side = isdn::Side::cpe;
-    config.switchtype = switch_for(shape);
+    config.switchtype = sim.switchtype;
     if (log != nullptr) {
       sim.log = [](std::string_view text) { std::cerr << "[net] " << text << '\n'; };
       config.log = [](std::string_view text) { std::cerr << "[cpe] " << text << '\n'; };

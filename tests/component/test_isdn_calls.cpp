@@ -170,11 +170,20 @@ TEST(IsdnCalls, LosingTheLineClearsCallsAndItsReturnRestartsChannels) {
       bench.io, [&] { return bench.pstn->active_calls() == 0; }, 5s))
       << "the far end loses the call too";
   EXPECT_FALSE(bench.gateway->place_call({}).call != 0) << "no call while the line is down";
+  // On a silent link Q.921 polls after T203 (10 s) and gives up after N200
+  // unanswered polls (3 x T200): the D-channel alarm follows some 13 s later.
+  ASSERT_TRUE(run_until(
+      bench.io, [&] { return bench.gateway->alarms().has(tdm::Alarm::dchannel_down); }, 20s));
+  EXPECT_TRUE(
+      std::any_of(bench.recorder.alarms.begin(), bench.recorder.alarms.end(),
+                  [](tdm::AlarmSet alarms) { return alarms.has(tdm::Alarm::dchannel_down); }))
+      << "the listener was told";
 
   std::vector<int> restarted;
   bench.pstn->on_restart = [&](std::size_t, int timeslot) { restarted.push_back(timeslot); };
   bench.spans.a->cut_line(loopback::LoopbackSpan::Cut::none);
   ASSERT_TRUE(bench.wait_ready(15s));
+  EXPECT_FALSE(bench.gateway->alarms().has(tdm::Alarm::dchannel_down)) << "the alarm clears";
   EXPECT_EQ(restarted.size(), 30U) << "every channel restarted after the link came back";
   const auto again = bench.call("7773660");
   ASSERT_TRUE(bench.wait_event(again, "connect", 4s));

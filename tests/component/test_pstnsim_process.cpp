@@ -170,11 +170,40 @@ class PstnsimProcessTest : public ::testing::Test {
   std::unique_ptr<PstnsimProcess> pstnsim;
 };
 
-TEST_F(PstnsimProcessTest, CallsAcrossProcessesFollowTheBehaviourTable) {
+TEST_F(PstnsimProcessTest, RefusalsAcrossProcessesCarryTheTablesCauses) {
   EXPECT_NE(log().find("RESTART span 0 channel 31"), std::string::npos) << log();
-  const auto busy = call("4865551234");
-  ASSERT_TRUE(wait(busy, "cleared", 5s));
-  EXPECT_EQ(recorder.calls[busy].cleared, isdn::Cause::user_busy);
+  for (const auto& [number, cause] : {std::pair{"4865551234", isdn::Cause::user_busy},
+                                      std::pair{"4041234", isdn::Cause::unallocated_number},
+                                      std::pair{"5031234", isdn::Cause::no_circuit_available}}) {
+    const auto refused = call(number);
+    ASSERT_TRUE(wait(refused, "cleared", 5s)) << number;
+    EXPECT_EQ(recorder.calls[refused].cleared, cause) << number;
+    EXPECT_FALSE(recorder.calls[refused].saw("connect")) << number;
+  }
+  EXPECT_TRUE(run_until(
+      io, [&] { return gateway->call_count() == 0; }, 3s));
+}
+
+TEST_F(PstnsimProcessTest, AnsweringRowsAcrossProcessesBehaveAsDocumented) {
+  const auto never = call("4801234");
+  ASSERT_TRUE(wait(never, "alerting", 5s));
+  const auto hangs_up = call("2001234");
+  const auto early = call("1831234");
+  ASSERT_TRUE(wait(early, "progress:inband", 5s));
+  ASSERT_TRUE(wait(hangs_up, "connect", 5s));
+  ASSERT_TRUE(wait(hangs_up, "cleared", 5s));
+  EXPECT_EQ(recorder.calls[hangs_up].cleared, isdn::Cause::normal_clearing);
+  ASSERT_TRUE(wait(early, "connect", 5s));
+  expect_echo(early);
+  EXPECT_FALSE(recorder.calls[never].saw("connect"));
+  EXPECT_FALSE(recorder.calls[never].saw("cleared"));
+  gateway->hangup(never, isdn::Cause::normal_clearing);
+  gateway->hangup(early, isdn::Cause::normal_clearing);
+  EXPECT_TRUE(run_until(
+      io, [&] { return gateway->call_count() == 0; }, 3s));
+}
+
+TEST_F(PstnsimProcessTest, AnyOtherNumberIsAnsweredAndEchoedAcrossProcesses) {
   const auto echo = call("7773660");
   ASSERT_TRUE(wait(echo, "connect", 5s));
   expect_echo(echo);
