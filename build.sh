@@ -60,6 +60,10 @@ case "${1:-}" in
     echo "### hardware: the real DAHDI driver in a virtual machine"
     ctest --test-dir build --output-on-failure -L hardware
     ;;
+  install)  # ./build.sh install PACKAGE... (for the other scripts of the project)
+    shift
+    install_missing "$@"
+    ;;
   *)
     echo "usage: $0 demo|test" >&2
     exit 2

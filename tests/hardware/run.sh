@@ -12,16 +12,7 @@ CACHE=${HWTEST_CACHE:-/var/cache/sipgw-hwtest}
 ACCEL=${ACCEL:-auto}
 stamp() { echo "### $(date +%T) $*"; }
 
-install_missing() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  stamp "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+install_missing() { "$HERE/../../build.sh" install "$@"; }
 
 KVER=${KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)}
 if [ -z "$KVER" ]; then apt-get update -qq; KVER=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1); fi
