@@ -22,6 +22,8 @@ std::string_view to_string(Cause cause) noexcept {
       return "subscriber absent";
     case Cause::call_rejected:
       return "call rejected";
+    case Cause::exchange_routing_error:
+      return "exchange routing error";
     case Cause::number_changed:
       return "number changed";
     case Cause::redirected_to_new_destination:
@@ -70,6 +72,8 @@ std::string_view to_string(Cause cause) noexcept {
       return "service or option not implemented";
     case Cause::invalid_call_reference:
       return "invalid call reference";
+    case Cause::user_not_in_cug:
+      return "user not member of CUG";
     case Cause::incompatible_destination:
       return "incompatible destination";
     case Cause::invalid_message:
