@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include "dialplan/dial_target.hpp"
+
+namespace gw::dialplan {
+namespace {
+
+TEST(DialTarget, APrivatePlanNumberFromRfc3966Form) {
+  const auto target = parse_dial_target("7773660;phone-context=p1234");
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->digits, "7773660");
+  EXPECT_EQ(target->phone_context, "p1234");
+  EXPECT_FALSE(target->global);
+  const auto called = target->called_number();
+  EXPECT_EQ(called.npi, isdn::Npi::private_plan);
+  EXPECT_EQ(called.ton, isdn::Ton::subscriber);
+  EXPECT_EQ(called.plan_octet(), 0x49);
+}
+
+TEST(DialTarget, TheDraftsCommaFormAndVisualSeparators) {
+  // draft-sparks-sip-service-examples 2.5 F2: sip:7773660,phone-context=p1234@gw1.wcom.com
+  const auto comma = parse_dial_target("777-3660,phone-context=p1234");
+  ASSERT_TRUE(comma);
+  EXPECT_EQ(comma->digits, "7773660");
+  EXPECT_EQ(comma->phone_context, "p1234");
+}
+
+TEST(DialTarget, AGlobalNumberIsE164International) {
+  const auto target = parse_dial_target("+1-(555)-123.4567");
+  ASSERT_TRUE(target);
+  EXPECT_TRUE(target->global);
+  EXPECT_EQ(target->digits, "15551234567");
+  EXPECT_TRUE(target->phone_context.empty());
+  EXPECT_EQ(target->called_number().plan_octet(), 0x11);
+}
+
+TEST(DialTarget, ALocalNumberInACountryContextIsE164) {
+  const auto target = parse_dial_target("555-1234;phone-context=+1-212");
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->phone_context, "+1-212");
+  EXPECT_EQ(target->called_number().npi, isdn::Npi::isdn);
+}
+
+TEST(DialTarget, OtherParametersStayOutOfTheNumber) {
+  const auto target = parse_dial_target("7773660;isub=1411;PHONE-CONTEXT=p1234;ext=22");
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->digits, "7773660");
+  EXPECT_EQ(target->phone_context, "p1234");
+}
+
+TEST(DialTarget, WhatCannotBeDialledIsRefusedWithAReason) {
+  ParseError error;
+  EXPECT_FALSE(parse_dial_target("alice", &error));
+  EXPECT_NE(error.reason.find("not a telephone number"), std::string::npos);
+  EXPECT_FALSE(parse_dial_target("7773660", &error));
+  EXPECT_NE(error.reason.find("phone-context"), std::string::npos);
+  EXPECT_FALSE(parse_dial_target("+", &error));
+  EXPECT_EQ(error.reason, "no digits to dial");
+  EXPECT_FALSE(parse_dial_target("", &error));
+}
+
+}  // namespace
+}  // namespace gw::dialplan
