@@ -50,7 +50,9 @@ void LineEngine::tick(Clock::time_point now) {
     }
   }
   // A dead line still clocks: the user hears idle code every 20 ms, as on DAHDI.
-  if (!receiving() || now - last_frame_in_ > 2 * tdm::kBlockPeriod) deliver_idle_to_all();
+  // A far end merely late (a busy machine) is waited for 100 ms first, so its
+  // frames are not doubled by idle blocks slipped in between.
+  if (!receiving() || now - last_frame_in_ > 5 * tdm::kBlockPeriod) deliver_idle_to_all();
 }
 
 void LineEngine::take_block(Bearer& bearer, std::span<std::byte> block) {
