@@ -15,8 +15,7 @@ void register_backend(tdm::BackendRegistry& registry, const BackendPaths& paths)
     if (error != std::errc() || end != text.data() + text.size() || span < 1) {
       throw std::invalid_argument("span address: '" + text + "' is not a DAHDI span number");
     }
-    return std::make_unique<DahdiSpan>(spec, locate_span(span, paths.sysfs, paths.system_conf),
-                                       paths.device);
+    return std::make_unique<DahdiSpan>(spec, locate_span(span, paths), paths);
   });
 }
 

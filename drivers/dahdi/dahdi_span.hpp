@@ -1,12 +1,14 @@
 #pragma once
 // A span on a real DAHDI driver (a telephony card, or dahdi_dynamic): the
 // D-channel and B-channels through /dev/dahdi/channel, alarms from
-// DAHDI_SPANSTAT, line events from DAHDI_GETEVENT. This directory is the only
+// DAHDI_SPANSTAT, line events from DAHDI_GETEVENT, echo cancellers through
+// DAHDI_ATTACH_ECHOCAN and DAHDI_ECHOCANCEL_PARAMS. This directory is the only
 // one that includes <dahdi/user.h>.
 
 #include <string>
+#include <vector>
 
-#include "drivers/dahdi/system_conf.hpp"
+#include "drivers/dahdi/locate.hpp"
 #include "drivers/tdm/registry.hpp"
 #include "drivers/tdm/unique_fd.hpp"
 
@@ -15,9 +17,9 @@ namespace gw::dahdi {
 class DahdiSpan final : public tdm::Span {
  public:
   // Opens and checks the D-channel. Throws std::system_error naming the device
-  // and channel when DAHDI refuses, std::invalid_argument when the span's
-  // channels do not fit the configured shape.
-  DahdiSpan(const tdm::SpanSpec& spec, SpanLocation location, std::string device);
+  // and channel when DAHDI refuses, std::invalid_argument when the span does
+  // not fit the configured shape or its D-channel is not an HDLC channel.
+  DahdiSpan(const tdm::SpanSpec& spec, SpanLocation location, const BackendPaths& paths);
 
   [[nodiscard]] std::string_view name() const noexcept override { return name_; }
   [[nodiscard]] const tdm::Layout& layout() const noexcept override { return layout_; }
@@ -29,8 +31,15 @@ class DahdiSpan final : public tdm::Span {
   std::vector<tdm::SpanEvent> take_events() override;
 
   [[nodiscard]] const SpanLocation& location() const noexcept { return location_; }
+  // DAHDI's channel number for a timeslot of this span.
+  [[nodiscard]] int channel_number(int timeslot) const noexcept {
+    return location_.basechan + timeslot - 1;
+  }
 
  private:
+  void check_location(const tdm::SpanSpec& spec);
+  bool enable_echo_canceller(int fd, int channo) const;
+
   std::string name_;
   SpanLocation location_;
   tdm::Layout layout_;
@@ -38,14 +47,10 @@ class DahdiSpan final : public tdm::Span {
   std::string device_;
   std::string echo_canceller_;
   int echo_taps_;
+  tdm::UniqueFd control_;  // for DAHDI_ATTACH_ECHOCAN; only with an echo canceller
   std::unique_ptr<tdm::Channel> d_channel_;
   bool echo_warned_ = false;
   std::vector<tdm::SpanEvent> pending_;
 };
-
-// Finds where span `span` lives: the kernel's sysfs first, `system_conf` next.
-// Throws std::system_error when neither knows the span.
-[[nodiscard]] SpanLocation locate_span(int span, const std::string& sysfs_root,
-                                       const std::string& system_conf);
 
 }  // namespace gw::dahdi

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <sstream>
 #include <stdexcept>
-#include <string>
 
 namespace gw::dahdi {
 namespace {
@@ -27,82 +26,108 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// What one configuration line contributes.
+std::vector<std::string_view> split_fields(std::string_view value) {
+  std::vector<std::string_view> fields;
+  for (std::size_t at = 0; at <= value.size();) {
+    const auto comma = std::min(value.find(',', at), value.size());
+    fields.push_back(trim(value.substr(at, comma - at)));
+    at = comma + 1;
+  }
+  return fields;
+}
+
+// span=<num>,<timing>,<LBO>,<framing>,<coding>[,crc4]: the line code tells E1
+// from T1. BRI spans also say ccs, but with ami: they stay unknown.
+std::string type_from_framing(const std::vector<std::string_view>& fields) {
+  if (fields.size() < 5) return {};
+  if (fields[3] == "esf" || fields[3] == "d4") return "T1";
+  if ((fields[3] == "ccs" || fields[3] == "cas") && fields[4] == "hdb3") return "E1";
+  return {};
+}
+
 struct Collected {
-  std::vector<SpanLocation> spans;                    // in file order
-  std::vector<int> dynamic_sizes;                     // dynamic= lines: channels per span, in order
-  std::vector<std::vector<int>> channels_after_span;  // bchan/dchan seen after each span=
-  std::vector<int> dchannels;
+  std::vector<SpanLocation> spans;      // span= lines, in file order
+  std::vector<std::vector<int>> owned;  // channel lines following each span= line
+  bool after_span = false;              // channel lines belong to spans.back()
+  std::vector<int> dynamic_sizes;       // dynamic= lines: channels per span, in order
+  std::vector<int> dchannels;           // dchan= and hardhdlc= channels
 };
 
 void take_line(std::string_view key, std::string_view value, Collected& found) {
   if (key == "span") {
-    const auto comma = value.find(',');
+    const auto fields = split_fields(value);
     SpanLocation span;
-    span.span = to_int(trim(value.substr(0, comma)), "span");
+    span.span = to_int(fields[0], "span");
+    span.type = type_from_framing(fields);
     found.spans.push_back(span);
-    found.channels_after_span.emplace_back();
+    found.owned.emplace_back();
+    found.after_span = true;
   } else if (key == "dynamic") {
-    // dynamic=driver,address,numchans,timing
-    std::vector<std::string_view> fields;
-    for (std::size_t at = 0; at <= value.size();) {
-      const auto comma = std::min(value.find(',', at), value.size());
-      fields.push_back(trim(value.substr(at, comma - at)));
-      at = comma + 1;
-    }
+    // dynamic=driver,address,numchans,timing. What follows it configures the
+    // dynamic spans' channels, not the last hardware span's.
+    const auto fields = split_fields(value);
     if (fields.size() < 3) throw std::invalid_argument("dynamic: expected driver,address,numchans");
     found.dynamic_sizes.push_back(to_int(fields[2], "dynamic numchans"));
-  } else if (key == "bchan" || key == "dchan" || key == "hardhdlc" || key == "clear") {
+    found.after_span = false;
+  } else if (key == "bchan" || key == "dchan" || key == "hardhdlc" || key == "clear" ||
+             key == "indclear") {
     const auto channels = parse_channel_list(value);
     if (key == "dchan" || key == "hardhdlc") {
       found.dchannels.insert(found.dchannels.end(), channels.begin(), channels.end());
     }
-    if (!found.channels_after_span.empty()) {
-      auto& owned = found.channels_after_span.back();
+    if (found.after_span) {
+      auto& owned = found.owned.back();
       owned.insert(owned.end(), channels.begin(), channels.end());
     }
   }
 }
 
-void place_channels(Collected& found) {
-  if (!found.dynamic_sizes.empty()) {
-    // Dynamic spans are numbered and laid out in the order they are created.
-    found.spans.clear();
-    int base = 1;
-    for (std::size_t i = 0; i < found.dynamic_sizes.size(); ++i) {
-      found.spans.push_back({static_cast<int>(i) + 1, base, found.dynamic_sizes[i], 0});
-      base += found.dynamic_sizes[i];
-    }
-  } else {
-    for (std::size_t i = 0; i < found.spans.size(); ++i) {
-      const auto& owned = found.channels_after_span[i];
-      if (owned.empty()) continue;
-      const auto [low, high] = std::minmax_element(owned.begin(), owned.end());
-      found.spans[i].basechan = *low;
-      found.spans[i].channels = *high - *low + 1;
-    }
+// Hardware spans own the channels configured after their span= line. Dynamic
+// spans are created by dahdi_cfg after the hardware spans registered: they
+// take the next span numbers and channel numbers, in the order of the file.
+std::vector<SpanLocation> place_channels(const Collected& found) {
+  std::vector<SpanLocation> spans;
+  int next_span = 1;
+  int next_channel = 1;
+  for (std::size_t i = 0; i < found.spans.size(); ++i) {
+    next_span = std::max(next_span, found.spans[i].span + 1);
+    const auto& owned = found.owned[i];
+    if (owned.empty()) continue;
+    const auto [low, high] = std::minmax_element(owned.begin(), owned.end());
+    SpanLocation span = found.spans[i];
+    span.basechan = *low;
+    span.channels = *high - *low + 1;
+    next_channel = std::max(next_channel, *high + 1);
+    spans.push_back(span);
   }
-  for (auto& span : found.spans) {
+  for (const int size : found.dynamic_sizes) {
+    spans.push_back({next_span++, next_channel, size, 0, "DYNAMIC"});
+    next_channel += size;
+  }
+  for (auto& span : spans) {
     for (const int d : found.dchannels) {
       if (d >= span.basechan && d < span.basechan + span.channels) span.dchannel = d;
     }
   }
+  std::sort(spans.begin(), spans.end(),
+            [](const SpanLocation& a, const SpanLocation& b) { return a.span < b.span; });
+  return spans;
 }
 
 }  // namespace
 
 std::optional<tdm::Shape> SpanLocation::shape() const noexcept {
-  if (channels == 31 && dchannel == basechan + 15) return tdm::Shape::e1;
-  if (channels == 24 && dchannel == basechan + 23) return tdm::Shape::t1;
+  if (type == "E1") return tdm::Shape::e1;
+  if (type == "T1" || type == "J1") return tdm::Shape::t1;
+  // Dynamic spans and system.conf without span= lines: guess from the layout.
+  if (channels == 31 && (dchannel == 0 || dchannel == basechan + 15)) return tdm::Shape::e1;
+  if (channels == 24 && (dchannel == 0 || dchannel == basechan + 23)) return tdm::Shape::t1;
   return std::nullopt;
 }
 
 std::vector<int> parse_channel_list(std::string_view text) {
   std::vector<int> channels;
-  for (std::size_t at = 0; at <= text.size();) {
-    const auto comma = std::min(text.find(',', at), text.size());
-    const auto item = trim(text.substr(at, comma - at));
-    at = comma + 1;
+  for (const auto item : split_fields(text)) {
     if (item.empty()) continue;
     const auto dash = item.find('-');
     const int first = to_int(trim(item.substr(0, dash)), "channel");
@@ -134,8 +159,7 @@ std::vector<SpanLocation> parse_system_conf(std::string_view text) {
       throw std::invalid_argument("system.conf line " + std::to_string(line) + ": " + error.what());
     }
   }
-  place_channels(found);
-  return found.spans;
+  return place_channels(found);
 }
 
 }  // namespace gw::dahdi

@@ -1,18 +1,67 @@
-#include <gtest/gtest.h>
-#include <unistd.h>
+// The DAHDI backend without a DAHDI device: system.conf parsing, span
+// discovery from a fake sysfs tree, and the errors a misconfigured span gets.
 
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "drivers/dahdi/backend.hpp"
 #include "drivers/dahdi/dahdi_span.hpp"
+#include "drivers/dahdi/locate.hpp"
 #include "drivers/dahdi/system_conf.hpp"
 
 namespace gw::dahdi {
 namespace {
 
+namespace fs = std::filesystem;
+
+// A scratch directory removed with the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sipgw-dahdi-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() { fs::remove_all(path_); }
+  [[nodiscard]] const fs::path& path() const { return path_; }
+  void write(const fs::path& relative, const std::string& text) const {
+    fs::create_directories((path_ / relative).parent_path());
+    std::ofstream(path_ / relative) << text;
+  }
+
+ private:
+  fs::path path_;
+};
+
+// Paths where nothing exists but what the test writes.
+BackendPaths nowhere(const TempDir& dir) {
+  const auto root = dir.path().string();
+  return {root + "/dev/channel", root + "/sys", root + "/system.conf", root + "/dev/ctl"};
+}
+
+std::string open_error(const BackendPaths& paths, const std::string& text, tdm::Shape shape,
+                       const std::string& echo_canceller = "", int echo_taps = 128) {
+  tdm::BackendRegistry registry;
+  register_backend(registry, paths);
+  auto spec = tdm::parse_span_spec(text, shape);
+  spec.echo_canceller = echo_canceller;
+  spec.echo_taps = echo_taps;
+  try {
+    (void)registry.open(spec);
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return "opened";
+}
+
 TEST(ChannelList, ExpandsRangesAndSingles) {
   EXPECT_EQ(parse_channel_list("1-3,5"), (std::vector<int>{1, 2, 3, 5}));
   EXPECT_EQ(parse_channel_list(" 16 "), (std::vector<int>{16}));
+  EXPECT_EQ(parse_channel_list("1-15, 17-31").size(), 30U);
   EXPECT_THROW((void)parse_channel_list("5-3"), std::invalid_argument);
   EXPECT_THROW((void)parse_channel_list("a-b"), std::invalid_argument);
   EXPECT_THROW((void)parse_channel_list("0"), std::invalid_argument);
@@ -37,6 +86,7 @@ TEST(SystemConf, ReadsWhatDahdiGenconfWritesForTwoE1Cards) {
   EXPECT_EQ(spans[0].basechan, 1);
   EXPECT_EQ(spans[0].channels, 31);
   EXPECT_EQ(spans[0].dchannel, 16);
+  EXPECT_EQ(spans[0].type, "E1");
   EXPECT_EQ(spans[0].shape(), tdm::Shape::e1);
   EXPECT_EQ(spans[1].basechan, 32);
   EXPECT_EQ(spans[1].dchannel, 47);
@@ -51,11 +101,12 @@ TEST(SystemConf, ReadsAT1WithHardwareHdlc) {
   ASSERT_EQ(spans.size(), 1U);
   EXPECT_EQ(spans[0].channels, 24);
   EXPECT_EQ(spans[0].dchannel, 24);
+  EXPECT_EQ(spans[0].type, "T1");
   EXPECT_EQ(spans[0].shape(), tdm::Shape::t1);
 }
 
 TEST(SystemConf, LaysOutDynamicSpansInCreationOrder) {
-  // The file of ../shared/dahdi-vm: two dahdi_dynamic_loc spans back to back.
+  // The file of the hardware test: two dahdi_dynamic_loc spans back to back.
   const auto spans = parse_system_conf(
       "dynamic=loc,1:0,31,0\n"
       "dynamic=loc,1:1,31,0\n"
@@ -65,10 +116,39 @@ TEST(SystemConf, LaysOutDynamicSpansInCreationOrder) {
       "dchan=47\n"
       "alaw=1-62\n");
   ASSERT_EQ(spans.size(), 2U);
+  EXPECT_EQ(spans[0].basechan, 1);
+  EXPECT_EQ(spans[0].dchannel, 16);
   EXPECT_EQ(spans[1].span, 2);
   EXPECT_EQ(spans[1].basechan, 32);
   EXPECT_EQ(spans[1].dchannel, 47);
+  EXPECT_EQ(spans[1].type, "DYNAMIC");
+  EXPECT_EQ(spans[1].shape(), tdm::Shape::e1);  // guessed from 31 channels, D on 16
+}
+
+TEST(SystemConf, DynamicSpansComeAfterTheHardwareSpans) {
+  const auto spans = parse_system_conf(
+      "span=1,1,0,esf,b8zs\n"
+      "bchan=1-23\n"
+      "dchan=24\n"
+      "dynamic=eth,eth0/00:11:22:33:44:55/0,31,0\n"
+      "bchan=25-39,41-55\n"
+      "dchan=40\n");
+  ASSERT_EQ(spans.size(), 2U);
+  EXPECT_EQ(spans[0].channels, 24);  // the dynamic span's channels are not span 1's
+  EXPECT_EQ(spans[1].span, 2);
+  EXPECT_EQ(spans[1].basechan, 25);
+  EXPECT_EQ(spans[1].dchannel, 40);
   EXPECT_EQ(spans[1].shape(), tdm::Shape::e1);
+}
+
+TEST(SystemConf, ASpanWithoutChannelsIsLeftOut) {
+  const auto spans = parse_system_conf(
+      "span=1,1,0,ccs,hdb3\n"
+      "span=2,0,0,ccs,hdb3\n"
+      "bchan=32-46,48-62\n"
+      "dchan=47\n");
+  ASSERT_EQ(spans.size(), 1U);
+  EXPECT_EQ(spans[0].span, 2);
 }
 
 TEST(SystemConf, ABadLineIsRefusedWithItsNumber) {
@@ -78,45 +158,81 @@ TEST(SystemConf, ABadLineIsRefusedWithItsNumber) {
   } catch (const std::invalid_argument& error) {
     EXPECT_NE(std::string(error.what()).find("line 2"), std::string::npos) << error.what();
   }
+  EXPECT_THROW((void)parse_system_conf("dynamic=loc,1:0\n"), std::invalid_argument);
 }
 
-TEST(DahdiBackend, ASpanUnknownToTheKernelAndTheConfigIsAClearError) {
-  tdm::BackendRegistry registry;
-  register_backend(registry,
-                   {"/nonexistent/dahdi/channel", "/nonexistent/sys", "/nonexistent.conf"});
-  try {
-    (void)registry.open(tdm::parse_span_spec("dahdi:3", tdm::Shape::e1));
-    FAIL() << "opened a span that does not exist";
-  } catch (const std::system_error& error) {
-    EXPECT_NE(std::string(error.what()).find("DAHDI span 3"), std::string::npos) << error.what();
-  }
-  EXPECT_THROW((void)registry.open(tdm::parse_span_spec("dahdi:one", tdm::Shape::e1)),
-               std::invalid_argument);
+TEST(SpanShape, UnknownWhenNothingFits) {
+  EXPECT_EQ((SpanLocation{1, 1, 3, 3, "BRI_TE"}.shape()), std::nullopt);
+  EXPECT_EQ((SpanLocation{1, 1, 31, 5, ""}.shape()), std::nullopt);
+  EXPECT_EQ((SpanLocation{1, 1, 24, 0, "J1"}.shape()), tdm::Shape::t1);
 }
 
-TEST(DahdiBackend, TheDeviceMissingIsNamedInTheError) {
-  const std::string conf = "/tmp/sipgw-test-system-" + std::to_string(::getpid()) + ".conf";
-  {
-    std::ofstream out(conf);
-    out << "span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\ndchan=16\n";
-  }
-  tdm::BackendRegistry registry;
-  register_backend(registry, {"/nonexistent/dahdi/channel", "/nonexistent/sys", conf});
-  try {
-    (void)registry.open(tdm::parse_span_spec("dahdi:1", tdm::Shape::e1));
-    FAIL() << "opened a span without a device";
-  } catch (const std::system_error& error) {
-    EXPECT_NE(std::string(error.what()).find("/nonexistent/dahdi/channel channel 16"),
-              std::string::npos)
-        << error.what();
-  }
-  try {
-    (void)registry.open(tdm::parse_span_spec("dahdi:1", tdm::Shape::t1));
-    FAIL() << "an E1 span opened as a T1";
-  } catch (const std::invalid_argument& error) {
-    EXPECT_NE(std::string(error.what()).find("needs 24 channels"), std::string::npos);
-  }
-  ::unlink(conf.c_str());
+TEST(Locate, SysfsComesFirst) {
+  const TempDir dir;
+  dir.write("sys/span-2/basechan", "32\n");
+  dir.write("sys/span-2/channels", "31\n");
+  dir.write("sys/span-2/spantype", "E1\n");
+  dir.write("system.conf", "span=2,0,0,esf,b8zs\nbchan=100-122\ndchan=123\n");
+  const auto found = locate_span(2, nowhere(dir));
+  EXPECT_EQ(found.basechan, 32);
+  EXPECT_EQ(found.channels, 31);
+  EXPECT_EQ(found.type, "E1");
+  EXPECT_EQ(found.dchannel, 0);
+}
+
+TEST(Locate, SystemConfWhenTheKernelDoesNotKnow) {
+  const TempDir dir;
+  dir.write("system.conf", "span=1,1,0,esf,b8zs\nbchan=1-23\ndchan=24\n");
+  const auto found = locate_span(1, nowhere(dir));
+  EXPECT_EQ(found.channels, 24);
+  EXPECT_EQ(found.dchannel, 24);
+  EXPECT_FALSE(locate_in_sysfs(1, nowhere(dir).sysfs));
+  EXPECT_FALSE(locate_by_spanstat(1, nowhere(dir).control));
+}
+
+TEST(DahdiBackend, ASpanUnknownEverywhereIsAClearError) {
+  const TempDir dir;
+  const auto message = open_error(nowhere(dir), "dahdi:3", tdm::Shape::e1);
+  EXPECT_NE(message.find("DAHDI span 3: not in"), std::string::npos) << message;
+  EXPECT_NE(message.find("dahdi_cfg"), std::string::npos) << message;
+  EXPECT_NE(open_error(nowhere(dir), "dahdi:one", tdm::Shape::e1).find("not a DAHDI span number"),
+            std::string::npos);
+}
+
+TEST(DahdiBackend, TheMissingDeviceIsNamedInTheError) {
+  const TempDir dir;
+  dir.write("system.conf", "span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\ndchan=16\n");
+  const auto message = open_error(nowhere(dir), "dahdi:1", tdm::Shape::e1);
+  EXPECT_NE(message.find("/dev/channel channel 16 (span 1 D-channel)"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("No such file"), std::string::npos) << message;
+}
+
+TEST(DahdiBackend, AShapeThatDoesNotFitIsRefusedBeforeAnyDeviceIsOpened) {
+  const TempDir dir;
+  dir.write("system.conf",
+            "span=1,1,0,ccs,hdb3,crc4\nbchan=1-15,17-31\ndchan=16\n"
+            "span=2,0,0,ccs,hdb3,crc4\nbchan=32-47,49-62\ndchan=48\n"
+            "dynamic=loc,1:0,24,0\n");
+  auto message = open_error(nowhere(dir), "dahdi:1", tdm::Shape::t1);
+  EXPECT_NE(message.find("DAHDI span 1 is e1"), std::string::npos) << message;
+  message = open_error(nowhere(dir), "dahdi:2", tdm::Shape::e1);
+  EXPECT_NE(message.find("D-channel on channel 48, the e1 layout on channel 47"), std::string::npos)
+      << message;
+  message = open_error(nowhere(dir), "dahdi:3", tdm::Shape::e1);
+  EXPECT_NE(message.find("DAHDI span 3 is t1"), std::string::npos) << message;
+}
+
+TEST(DahdiBackend, EchoCancellerSettingsAreCheckedAtOpen) {
+  const TempDir dir;
+  dir.write("sys/span-1/basechan", "1\n");
+  dir.write("sys/span-1/channels", "31\n");
+  auto message = open_error(nowhere(dir), "dahdi:1", tdm::Shape::e1, "a-very-long-canceller");
+  EXPECT_NE(message.find("too long"), std::string::npos) << message;
+  message = open_error(nowhere(dir), "dahdi:1", tdm::Shape::e1, "mg2", 100);
+  EXPECT_NE(message.find("echo taps 100"), std::string::npos) << message;
+  message = open_error(nowhere(dir), "dahdi:1", tdm::Shape::e1, "mg2", 256);
+  EXPECT_NE(message.find("channel 16"), std::string::npos) << message;  // got to the device
 }
 
 }  // namespace
