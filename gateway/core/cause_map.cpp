@@ -50,9 +50,8 @@ int sip_status_for(Cause cause, CauseDetails details) noexcept {
       return 501;
     case Cause::recovery_on_timer_expiry:
       return 504;
-    case Cause::protocol_error:
-    case Cause::interworking_unspecified:
-      return 500;
+    case Cause::protocol_error:            // 111 and 127 are listed as 500;
+    case Cause::interworking_unspecified:  // the rest are RFC 3398's "any other"
     case Cause::normal_clearing:
     case Cause::exchange_routing_error:
     case Cause::requested_channel_unavailable:
