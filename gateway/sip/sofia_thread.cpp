@@ -1,0 +1,201 @@
+#include "gateway/sip/sofia_thread.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include <future>
+#include <stdexcept>
+#include <string>
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su_tag.h>
+
+namespace gw::sip {
+namespace {
+
+// What a caller may send us, and what we take in a body.
+constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+constexpr const char* kAccept = "application/sdp";
+
+// Sofia's C callbacks: the typed context comes as magic; forward in one line.
+void nua_trampoline(nua_event_t event, int status, char const* /*phrase*/, nua_t* /*nua*/,
+                    SofiaThread* self, nua_handle_t* handle, void* /*handle_magic*/,
+                    sip_t const* sip, tagi_t* /*tags*/) {
+  self->on_nua_event(event, status, handle, sip);
+}
+
+int wakeup_trampoline(SofiaThread* self, su_wait_t* /*wait*/, su_wakeup_arg_t* /*arg*/) {
+  self->on_wakeup();
+  return 0;
+}
+
+// Tries to bind UDP and TCP on the address the stack will use; empty when both
+// can, else the reason. Sofia's nua_create() leaks when it fails to bind, and
+// says less about why.
+std::string bind_problem(const StackConfig& config) {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  if (::inet_pton(AF_INET, config.bind.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<std::uint16_t>(config.port));
+    length = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, config.bind.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<std::uint16_t>(config.port));
+    length = sizeof *v6;
+  } else {
+    return "'" + config.bind + "' is not an IP address";
+  }
+  for (const int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    const tdm::UniqueFd probe(::socket(address.ss_family, type | SOCK_CLOEXEC, 0));
+    const int reuse = 1;
+    if (type == SOCK_STREAM)
+      ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
+    if (!probe || ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address), length) != 0) {
+      return std::string(type == SOCK_DGRAM ? "UDP: " : "TCP: ") +
+             std::error_code(errno, std::generic_category()).message();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting)
+    : accepting_(accepting),
+      retry_after_seconds_(config.retry_after_seconds),
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (!wake_fd_) throw std::runtime_error("sip: eventfd failed");
+  if (const auto problem = bind_problem(config); !problem.empty()) {
+    throw std::runtime_error("sip: cannot listen on " + config.bind + ":" +
+                             std::to_string(config.port) + ": " + problem);
+  }
+  std::promise<std::string> bound;
+  auto result = bound.get_future();
+  thread_ = std::thread([this, config, &bound] {
+    run(config, [&bound](std::string error) { bound.set_value(std::move(error)); });
+  });
+  const std::string error = result.get();
+  if (!error.empty()) {
+    thread_.join();
+    throw std::runtime_error(error);
+  }
+}
+
+SofiaThread::~SofiaThread() {
+  // NUA answers what is pending, then reports nua_r_shutdown, which ends the loop.
+  post([this] { nua_shutdown(nua_); });
+  thread_.join();
+}
+
+void SofiaThread::post(std::function<void()> work) {
+  {
+    const std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(work));
+  }
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+void SofiaThread::on_wakeup() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const auto got = ::read(wake_fd_.get(), &count, sizeof count);
+  std::deque<std::function<void()>> work;
+  {
+    const std::lock_guard lock(mutex_);
+    work.swap(queue_);
+  }
+  for (auto& item : work) item();
+}
+
+void SofiaThread::run(const StackConfig& config, const std::function<void(std::string)>& started) {
+  su_init();
+  root_ = su_root_create(this);
+  su_wait_t wait[1];
+  su_wait_create(wait, wake_fd_.get(), SU_WAIT_IN);
+  su_root_register(root_, wait, wakeup_trampoline, nullptr, 0);
+  const std::string url = "sip:" + config.bind + ":" + std::to_string(config.port);
+  nua_ = nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
+                    NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0), NUTAG_ALLOW(kAllow),
+                    SIPTAG_ACCEPT_STR(kAccept), SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
+  if (nua_ == nullptr) {
+    su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
+    su_root_destroy(root_);
+    su_deinit();
+    started("sip: cannot listen on " + url + " (address in use, or not this host's?)");
+    return;
+  }
+  started({});
+  su_root_run(root_);
+  nua_destroy(nua_);
+  su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
+  su_root_destroy(root_);
+  su_deinit();
+}
+
+void SofiaThread::on_nua_event(nua_event_t event, int status, nua_handle_t* handle,
+                               const sip_t* /*sip*/) {
+  switch (event) {
+    case nua_i_options:
+      answer_options(handle);
+      return;
+    case nua_i_invite:
+      refuse_invite(handle);
+      return;
+    case nua_i_state:
+    case nua_i_terminated:
+      return;
+    case nua_r_shutdown:
+      if (status >= 200) su_root_break(root_);
+      return;
+    case nua_i_message:
+    case nua_i_info:
+    case nua_i_update:
+    case nua_i_prack:
+    case nua_i_refer:
+    case nua_i_publish:
+    case nua_i_subscribe:
+    case nua_i_notify:
+    case nua_i_method:
+    case nua_i_register:
+      // A request outside any call of ours: NUA has answered it; the handle
+      // it made is ours to free.
+      if (handle != nullptr) nua_handle_destroy(handle);
+      return;
+    default:
+      return;
+  }
+}
+
+void SofiaThread::answer_options(nua_handle_t* handle) {
+  if (accepting_.load(std::memory_order_acquire)) {
+    nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
+                SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"), TAG_END());
+  } else {
+    const std::string retry = std::to_string(retry_after_seconds_);
+    nua_respond(handle, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(nua_),
+                SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"),
+                SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
+  }
+  nua_handle_destroy(handle);
+}
+
+void SofiaThread::refuse_invite(nua_handle_t* handle) {
+  // The call bridge is not built yet: refuse as a gateway that cannot take
+  // the call does, so a proxy tries elsewhere.
+  const std::string retry = std::to_string(retry_after_seconds_);
+  nua_respond(handle, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry.c_str()),
+              TAG_END());
+  nua_handle_destroy(handle);
+}
+
+}  // namespace gw::sip
