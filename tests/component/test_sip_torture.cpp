@@ -130,6 +130,8 @@ TEST(SipTorture, TheStackSurvivesEveryMessageOfRfc4475) {
   std::vector<RawPeer::Answer> heard;
   std::map<std::string, std::string> call_ids;  // torture message -> its Call-ID
   int probe = 0;
+  ASSERT_TRUE(std::filesystem::is_directory(RFC4475_DIR))
+      << RFC4475_DIR << " is missing: the tests read ../shared beside the clone";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(RFC4475_DIR)) {
     if (entry.path().extension() == ".dat") files.push_back(entry.path());
