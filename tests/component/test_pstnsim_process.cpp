@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -19,8 +18,7 @@
 #include "drivers/loopback/backend.hpp"
 #include "drivers/pstnsim/bearer_media.hpp"
 #include "drivers/pstnsim/echo_probe.hpp"
-
-extern char** environ;
+#include "tests/support/spawn.hpp"
 
 namespace gw::test {
 namespace {
@@ -38,19 +36,9 @@ class PstnsimProcess {
  public:
   PstnsimProcess(const std::string& span_path, const std::string& control_path,
                  const std::string& log_path) {
-    std::vector<std::string> args{PSTNSIM_PATH, "--span", "loopback:connect:" + span_path,
-                                  "--control", control_path};
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (posix_spawn(&pid_, PSTNSIM_PATH, &actions, nullptr, argv.data(), environ) != 0) pid_ = 0;
-    posix_spawn_file_actions_destroy(&actions);
+    pid_ =
+        spawn({PSTNSIM_PATH, "--span", "loopback:connect:" + span_path, "--control", control_path},
+              log_path);
   }
   PstnsimProcess(const PstnsimProcess&) = delete;
   PstnsimProcess& operator=(const PstnsimProcess&) = delete;

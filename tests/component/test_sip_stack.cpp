@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "gateway/sip/stack.hpp"
-
-extern char** environ;
+#include "tests/support/spawn.hpp"
 
 namespace gw::sip {
 namespace {
@@ -41,18 +40,8 @@ int run_sipp(const std::string& scenario, int port) {
                                 "-trace_err",
                                 "-error_file",
                                 "/tmp/sipgw-sipp-" + std::to_string(::getpid()) + ".log"};
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);  // details go to the error file
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, "sipp", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
+  const pid_t pid = test::spawn(args, "/dev/null");  // details go to the error file
+  if (pid == 0) return -1;
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
