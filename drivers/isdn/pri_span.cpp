@@ -59,8 +59,7 @@ struct SrDeleter {
 }  // namespace
 
 PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config, Listener& listener)
-    : io_(io),
-      span_(span),
+    : span_(span),
       config_(std::move(config)),
       listener_(listener),
       channels_(span.layout(), config_.hunting),

@@ -145,7 +145,6 @@ class PriSpan {
     config_.log(line.str());
   }
 
-  boost::asio::io_context& io_;
   tdm::Span& span_;
   PriConfig config_;
   Listener& listener_;

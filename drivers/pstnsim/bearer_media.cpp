@@ -51,7 +51,6 @@ void BearerMedia::on_readable() {
   for (int i = 0; i < 16; ++i) {
     const auto got = channel_->read(block);
     if (!got.ok() || got.bytes == 0) return;
-    ++blocks_in_;
     const auto data = std::span(block).first(got.bytes);
     if (recording_) recorded_.insert(recorded_.end(), data.begin(), data.end());
     respond(data);

@@ -30,7 +30,6 @@ class BearerMedia {
   // Sends `bytes` once, then idle code; starts recording what arrives.
   void play_and_record(std::vector<std::byte> bytes);
   [[nodiscard]] const std::vector<std::byte>& recorded() const noexcept { return recorded_; }
-  [[nodiscard]] std::size_t blocks_in() const noexcept { return blocks_in_; }
   [[nodiscard]] bool playing() const noexcept { return play_at_ < play_.size(); }
 
  private:
@@ -49,7 +48,6 @@ class BearerMedia {
   std::size_t play_at_ = 0;
   bool recording_ = false;
   std::vector<std::byte> recorded_;
-  std::size_t blocks_in_ = 0;
   bool primed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

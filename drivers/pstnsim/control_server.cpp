@@ -61,7 +61,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 };
 
 ControlServer::ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path)
-    : io_(io), sim_(sim), path_(path), acceptor_(io) {
+    : sim_(sim), path_(path), acceptor_(io) {
   ::unlink(path.c_str());
   acceptor_.open();
   acceptor_.bind(stream_protocol::endpoint(path));

@@ -26,7 +26,6 @@ class ControlServer {
   void accept();
   void forget(Session* session);
 
-  boost::asio::io_context& io_;
   PstnSwitch& sim_;
   std::string path_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
