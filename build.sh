@@ -40,11 +40,42 @@ check_style() {
   git ls-files '*.cpp' | xargs -P"$JOBS" -n4 clang-tidy -p build --quiet 2>/dev/null
 }
 
+# Starts the gateway on its demo default, places a first call with SIPp
+# (7773660 in private plan p1234: rings, answers, SIPp echoes the audio
+# back), shows what the gateway saw, then leaves it running until Ctrl-C.
+run_demo() {
+  local data="$ROOT/build/demo-data" port=${SIP_PORT:-5060}
+  mkdir -p "$data"
+  : >"$data/sipgw.log"
+  build/gateway/app/sipgw --demo --bind 127.0.0.1 --sip-port "$port" --data-dir "$data" \
+    > >(tee -a "$data/sipgw.log") 2>&1 &
+  local gateway=$!
+  trap 'kill $gateway 2>/dev/null; wait $gateway; exit 0' INT TERM
+  for _ in $(seq 100); do
+    grep -q "spans up, taking calls" "$data/sipgw.log" && break
+    kill -0 $gateway 2>/dev/null || { echo "### sipgw did not start"; exit 1; }
+    sleep 0.1
+  done
+  echo "### a first call: 7773660 in private plan p1234, 3 s of audio echoed back by SIPp"
+  if sipp 127.0.0.1:"$port" -sf tests/system/sipp/call.xml -m 1 -d 3000 -i 127.0.0.1 \
+    -p $((port + 1)) -key ruri "sip:7773660;phone-context=p1234@127.0.0.1;user=phone" \
+    -key rtp_port 6000 -rtp_echo -mp 6000 -nostdin -timeout 20s -timeout_error \
+    >"$data/first-call.log" 2>&1; then
+    echo "### the call was answered, carried audio for 3 s and ended normally"
+  else
+    echo "### the first call FAILED: see $data/first-call.log"
+  fi
+  echo "### its call record ($data/calls.tsv):"
+  tail -n 1 "$data/calls.tsv"
+  echo "### sipgw keeps running on 127.0.0.1:$port; Ctrl-C stops it"
+  wait $gateway
+}
+
 case "${1:-}" in
   demo)
-    install_missing "${PACKAGES[@]}"
+    install_missing "${PACKAGES[@]}" sip-tester
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    exec build/gateway/app/sipgw --demo
+    run_demo
     ;;
   test)
     install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"

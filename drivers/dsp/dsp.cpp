@@ -1,7 +1,9 @@
 #include "drivers/dsp/dsp.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 extern "C" {
@@ -86,6 +88,129 @@ double tone_level_dbm0(tdm::Law law, std::span<const std::byte> block, int frequ
   const double full_scale = 2.0 * (n * 32767.0 / 2.0) * (n * 32767.0 / 2.0);
   const double relative = std::max(static_cast<double>(power), 1e-12) / full_scale;
   return 10.0 * std::log10(relative) + 3.14;
+}
+
+void prepare_dtmf() {
+  // Making and dropping one of each fills SpanDSP's static tables.
+  dtmf_tx_free(dtmf_tx_init(nullptr));
+  dtmf_rx_free(dtmf_rx_init(nullptr, nullptr, nullptr));
+}
+
+namespace {
+
+// A digit lasts until stop_after(); SpanDSP needs a finite "on" time, so give
+// it more than any RFC 4733 event lasts (their duration field tops out at 8 s).
+constexpr int kDtmfOnMs = 10'000;
+constexpr std::uint32_t kDtmfMaxSamples = kDtmfOnMs * 8;
+
+bool is_dtmf_digit(char digit) {
+  const std::string_view digits = "0123456789*#ABCD";
+  return digits.find(digit) != std::string_view::npos;
+}
+
+}  // namespace
+
+struct DtmfGenerator::State {
+  dtmf_tx_state_t* tx = nullptr;
+  std::vector<std::int16_t> samples;
+  ~State() {
+    if (tx != nullptr) dtmf_tx_free(tx);
+  }
+};
+
+DtmfGenerator::DtmfGenerator(tdm::Law law) : law_(law), state_(std::make_unique<State>()) {
+  state_->tx = dtmf_tx_init(nullptr);
+  if (state_->tx == nullptr) throw std::runtime_error("dsp: dtmf generator");
+}
+
+DtmfGenerator::DtmfGenerator(DtmfGenerator&&) noexcept = default;
+DtmfGenerator& DtmfGenerator::operator=(DtmfGenerator&&) noexcept = default;
+DtmfGenerator::~DtmfGenerator() = default;
+
+bool DtmfGenerator::start(char digit) {
+  active_ = false;
+  if (!is_dtmf_digit(digit)) return false;
+  // Re-initialising in place drops whatever digit was still queued or playing.
+  (void)dtmf_tx_init(state_->tx);
+  dtmf_tx_set_timing(state_->tx, kDtmfOnMs, 0);
+  // Despite its header, 0.0.6 returns the number of digits it could NOT queue.
+  if (dtmf_tx_put(state_->tx, &digit, 1) != 0) return false;
+  active_ = true;
+  played_ = 0;
+  limit_ = kDtmfMaxSamples;
+  return true;
+}
+
+void DtmfGenerator::stop_after(std::uint32_t samples) {
+  limit_ = std::min(samples, kDtmfMaxSamples);
+  if (played_ >= limit_) active_ = false;
+}
+
+bool DtmfGenerator::fill(std::span<std::byte> block) {
+  if (!active_) return false;
+  auto& samples = state_->samples;
+  samples.assign(block.size(), 0);
+  const auto wanted = std::min<std::size_t>(block.size(), limit_ - played_);
+  const int made = dtmf_tx(state_->tx, samples.data(), static_cast<int>(wanted));
+  played_ += static_cast<std::uint32_t>(wanted);
+  if (played_ >= limit_ || made < static_cast<int>(wanted)) active_ = false;
+  from_linear(law_, samples, block);
+  return true;
+}
+
+struct DtmfDetector::State {
+  dtmf_rx_state_t* rx = nullptr;
+  std::vector<std::int16_t> samples;
+  std::string changes;
+  ~State() {
+    if (rx != nullptr) dtmf_rx_free(rx);
+  }
+  // SpanDSP's realtime report: the digit's ASCII code at its start, 0 at its end.
+  static void on_change(void* user, int code, int /*level*/, int /*delay*/) {
+    static_cast<State*>(user)->changes.push_back(static_cast<char>(code));
+  }
+};
+
+DtmfDetector::DtmfDetector(tdm::Law law) : law_(law), state_(std::make_unique<State>()) {
+  state_->rx = dtmf_rx_init(nullptr, nullptr, nullptr);
+  if (state_->rx == nullptr) throw std::runtime_error("dsp: dtmf detector");
+  dtmf_rx_set_realtime_callback(state_->rx, &State::on_change, state_.get());
+}
+
+DtmfDetector::DtmfDetector(DtmfDetector&&) noexcept = default;
+DtmfDetector& DtmfDetector::operator=(DtmfDetector&&) noexcept = default;
+DtmfDetector::~DtmfDetector() = default;
+
+std::string DtmfDetector::feed(std::span<const std::byte> block) {
+  state_->changes.clear();
+  state_->samples.resize(block.size());
+  to_linear(law_, block, state_->samples);
+  dtmf_rx(state_->rx, state_->samples.data(), static_cast<int>(block.size()));
+  return state_->changes;
+}
+
+struct LossConcealer::State {
+  plc_state_t* plc = nullptr;
+  ~State() {
+    if (plc != nullptr) plc_free(plc);
+  }
+};
+
+LossConcealer::LossConcealer() : state_(std::make_unique<State>()) {
+  state_->plc = plc_init(nullptr);
+  if (state_->plc == nullptr) throw std::runtime_error("dsp: loss concealer");
+}
+
+LossConcealer::LossConcealer(LossConcealer&&) noexcept = default;
+LossConcealer& LossConcealer::operator=(LossConcealer&&) noexcept = default;
+LossConcealer::~LossConcealer() = default;
+
+void LossConcealer::received(std::span<std::int16_t> samples) {
+  plc_rx(state_->plc, samples.data(), static_cast<int>(samples.size()));
+}
+
+void LossConcealer::conceal(std::span<std::int16_t> samples) {
+  plc_fillin(state_->plc, samples.data(), static_cast<int>(samples.size()));
 }
 
 }  // namespace gw::dsp

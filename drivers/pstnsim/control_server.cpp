@@ -37,7 +37,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
           std::string line;
           std::getline(stream, line);
           std::weak_ptr<Session> weak = self;
-          self->send(execute_command(self->owner_.sim_, line, [weak](const std::string& event) {
+          self->send(self->owner_.execute_(line, [weak](const std::string& event) {
             if (auto session = weak.lock()) session->send(event);
           }));
           self->read();
@@ -61,7 +61,16 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 };
 
 ControlServer::ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path)
-    : sim_(sim), path_(path), acceptor_(io) {
+    : ControlServer(
+          io,
+          [&sim](const std::string& line, const std::function<void(const std::string&)>& events) {
+            return execute_command(sim, line, events);
+          },
+          path) {}
+
+ControlServer::ControlServer(boost::asio::io_context& io, CommandExecutor execute,
+                             const std::string& path)
+    : execute_(std::move(execute)), path_(path), acceptor_(io) {
   ::unlink(path.c_str());
   acceptor_.open();
   acceptor_.bind(stream_protocol::endpoint(path));

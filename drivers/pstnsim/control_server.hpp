@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -16,9 +17,17 @@
 
 namespace gw::pstnsim {
 
+// Answers one command line; `events` sends lines later (for commands that
+// report what happens afterwards).
+using CommandExecutor = std::function<std::string(
+    const std::string& line, const std::function<void(const std::string&)>& events)>;
+
+// A unix stream socket taking one command a line; sipgw's control socket is
+// the same server with its own commands.
 class ControlServer {
  public:
   ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path);
+  ControlServer(boost::asio::io_context& io, CommandExecutor execute, const std::string& path);
   ~ControlServer();
 
  private:
@@ -26,7 +35,7 @@ class ControlServer {
   void accept();
   void forget(Session* session);
 
-  PstnSwitch& sim_;
+  CommandExecutor execute_;
   std::string path_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::list<std::shared_ptr<Session>> sessions_;

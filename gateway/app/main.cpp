@@ -1,67 +1,106 @@
-// sipgw: the SIP-to-PSTN gateway daemon. The SIP side is not built yet; with
-// --demo it brings up the embedded demo default's PSTN side and shows it
-// working.
+// sipgw: the SIP-to-PSTN gateway daemon. Until the configuration store
+// exists (issue 4), it runs the embedded demo default: loopback spans wired
+// to an in-process simulated PSTN.
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <ctime>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <vector>
 
-#include "gateway/app/pstn_demo.hpp"
+#include "gateway/app/demo_gateway.hpp"
 
 namespace {
 
-void usage() {
-  std::cout << "usage: sipgw --demo [--once]\n"
-               "  --demo   two loopback E1 spans wired to an in-process simulated PSTN;\n"
-               "           one call through every row of its behaviour table, then the\n"
-               "           spans stay up until SIGINT or SIGTERM\n"
-               "  --once   exit after the tour (status 0 when every row behaved)\n";
-}
+using namespace std::chrono_literals;
 
-int run_demo(bool once) {
-  boost::asio::io_context io;
-  gw::app::PstnDemo demo(io, std::cout);
-  std::cout << "sipgw demo: bringing up 2 loopback E1 spans against the simulated PSTN\n";
-  if (!demo.wait_ready()) {
-    std::cout << "the spans did not come up\n";
-    demo.print_status();
-    return 1;
+// Log lines go to stderr with a timestamp (journald adds its own under
+// systemd); several threads log, so a line is written whole.
+class StderrLog {
+ public:
+  void operator()(std::string_view line) {
+    const auto now = std::chrono::system_clock::now();
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    std::tm local{};
+    ::localtime_r(&seconds, &local);
+    char stamp[16];
+    const std::size_t length = std::strftime(stamp, sizeof stamp, "%H:%M:%S", &local);
+    const std::lock_guard lock(mutex_);
+    std::cerr << std::string_view(stamp, length) << '.' << (millis < 100 ? "0" : "")
+              << (millis < 10 ? "0" : "") << millis << ' ' << line << '\n';
   }
-  demo.print_status();
-  std::cout << "calls through the simulated PSTN (CPE side, private plan numbers):\n";
-  const int good = demo.run_tour();
-  std::cout << good << " of 7 rows behaved as documented\n";
-  if (once) return good == 7 ? 0 : 1;
-  std::cout << "spans stay up; Ctrl-C to stop\n" << std::flush;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
-  io.run();
-  demo.print_status();
+
+ private:
+  std::mutex mutex_;
+};
+
+int run_demo(const gw::app::Options& options) {
+  StderrLog stderr_log;
+  const gw::app::Log log = [&stderr_log](std::string_view line) { stderr_log(line); };
+  boost::asio::io_context control;
+  gw::app::DemoGateway gateway(control, options, log);
+  // The spans come up in a second or two (SABME, RESTART sweep); SIP is
+  // bound at once and answers 503 until they are.
+  gateway.start();
+  std::cout << "sipgw demo: " << gateway.describe() << "\n"
+            << "try: sipp -sn uac -s 7773660 " << options.bind << ":" << options.sip_port
+            << " -m 1   (or see the README for a call with audio)" << std::endl;
+  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int) {
+    if (error) return;
+    log("sipgw: stopping; ending calls in progress");
+    gateway.shutdown(5s, [&control] { control.stop(); });
+  });
+  boost::asio::steady_timer ready(control);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::function<void()> check_ready = [&] {
+    if (gateway.spans_ready()) {
+      log("sipgw: spans up, taking calls");
+      return;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      log("sipgw: the spans did not come up within 10 s:\n" + gateway.status());
+      return;
+    }
+    ready.expires_after(50ms);
+    ready.async_wait([&](const boost::system::error_code& error) {
+      if (!error) check_ready();
+    });
+  };
+  check_ready();
+  control.run();
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool demo = false;
-  bool once = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--demo") {
-      demo = true;
-    } else if (arg == "--once") {
-      once = true;
-    } else if (arg == "--help" || arg == "-h") {
-      usage();
-      return 0;
-    } else {
-      std::cerr << "sipgw: " << arg << ": unknown option (see --help)\n";
-      return 2;
-    }
-  }
-  if (!demo) {
-    usage();
+  const auto parsed = gw::app::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    std::cerr << "sipgw: " << *error << std::endl;
     return 2;
   }
-  return run_demo(once);
+  const auto& options = std::get<gw::app::Options>(parsed);
+  if (options.help) {
+    std::cout << gw::app::usage_text();
+    return 0;
+  }
+  if (!options.demo) {
+    std::cerr << "sipgw: only the demo default runs until the configuration store exists;"
+                 " start with --demo\n"
+              << gw::app::usage_text();
+    return 2;
+  }
+  try {
+    return run_demo(options);
+  } catch (const std::exception& error) {
+    std::cerr << "sipgw: " << error.what() << std::endl;
+    return 1;
+  }
 }

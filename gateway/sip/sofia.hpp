@@ -1,15 +1,17 @@
 #pragma once
 // Sofia-SIP, with this project's typed contexts: the su_root and NUA callbacks
-// receive a gw::sip::SofiaThread* instead of void* (drachtio-server's trick).
+// receive a gw::sip::SofiaThread* instead of void*, and each call handle a
+// gw::sip::LegRecord* (drachtio-server's trick).
 // Every Sofia include of the project goes through this file.
 
 namespace gw::sip {
 class SofiaThread;
-}
+struct LegRecord;
+}  // namespace gw::sip
 
 #define SU_ROOT_MAGIC_T gw::sip::SofiaThread
 #define NUA_MAGIC_T gw::sip::SofiaThread
-#define NUA_HMAGIC_T void
+#define NUA_HMAGIC_T gw::sip::LegRecord
 
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_header.h>

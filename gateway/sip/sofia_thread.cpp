@@ -25,10 +25,10 @@ constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
 constexpr const char* kAccept = "application/sdp";
 
 // Sofia's C callbacks: the typed context comes as magic; forward in one line.
-void nua_trampoline(nua_event_t event, int status, char const* /*phrase*/, nua_t* /*nua*/,
-                    SofiaThread* self, nua_handle_t* handle, void* /*handle_magic*/,
-                    sip_t const* sip, tagi_t* /*tags*/) {
-  self->on_nua_event(event, status, handle, sip);
+void nua_trampoline(nua_event_t event, int status, char const* phrase, nua_t* /*nua*/,
+                    SofiaThread* self, nua_handle_t* handle, LegRecord* leg, sip_t const* sip,
+                    tagi_t* tags) {
+  self->on_nua_event(event, status, phrase, handle, leg, sip, tags);
 }
 
 int wakeup_trampoline(SofiaThread* self, su_wait_t* /*wait*/, su_wakeup_arg_t* /*arg*/) {
@@ -70,9 +70,12 @@ std::string bind_problem(const StackConfig& config) {
 
 }  // namespace
 
-SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting)
+SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting,
+                         boost::asio::io_context& control, CallHandler& handler)
     : accepting_(accepting),
       retry_after_seconds_(config.retry_after_seconds),
+      control_(control),
+      handler_(handler),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!wake_fd_) throw std::runtime_error("sip: eventfd failed");
   if (const auto problem = bind_problem(config); !problem.empty()) {
@@ -125,8 +128,10 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   su_root_register(root_, wait, wakeup_trampoline, nullptr, 0);
   const std::string url = "sip:" + config.bind + ":" + std::to_string(config.port);
   nua_ = nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
-                    NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0), NUTAG_ALLOW(kAllow),
-                    SIPTAG_ACCEPT_STR(kAccept), SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
+                    // Call control answers SDP itself: no Sofia SOA.
+                    NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),
+                    NUTAG_AUTOALERT(0), NUTAG_ALLOW(kAllow), SIPTAG_ACCEPT_STR(kAccept),
+                    SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
   if (nua_ == nullptr) {
     su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
     su_root_destroy(root_);
@@ -136,22 +141,36 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   }
   started({});
   su_root_run(root_);
+  for (auto& [id, leg] : legs_) nua_handle_destroy(leg->handle);
+  legs_.clear();
   nua_destroy(nua_);
   su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
   su_root_destroy(root_);
   su_deinit();
 }
 
-void SofiaThread::on_nua_event(nua_event_t event, int status, nua_handle_t* handle,
-                               const sip_t* /*sip*/) {
+void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase,
+                               nua_handle_t* handle, LegRecord* leg, const sip_t* sip,
+                               tagi_t* tags) {
   switch (event) {
     case nua_i_options:
       answer_options(handle);
       return;
     case nua_i_invite:
-      refuse_invite(handle);
+      on_invite(status, handle, leg, sip);
+      return;
+    case nua_i_ack:
+      on_ack(leg, sip);
+      return;
+    case nua_i_cancel:
+      on_cancel(leg);
+      return;
+    case nua_i_bye:
+      on_bye(leg, sip);
       return;
     case nua_i_state:
+      on_call_state(status, phrase, handle, leg, tags);
+      return;
     case nua_i_terminated:
       return;
     case nua_r_shutdown:
@@ -168,8 +187,8 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, nua_handle_t* hand
     case nua_i_method:
     case nua_i_register:
       // A request outside any call of ours: NUA has answered it; the handle
-      // it made is ours to free.
-      if (handle != nullptr) nua_handle_destroy(handle);
+      // it made is ours to free. (Inside a call the handle is the call's.)
+      if (handle != nullptr && leg == nullptr) nua_handle_destroy(handle);
       return;
     default:
       return;
@@ -186,15 +205,6 @@ void SofiaThread::answer_options(nua_handle_t* handle) {
                 SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"),
                 SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
   }
-  nua_handle_destroy(handle);
-}
-
-void SofiaThread::refuse_invite(nua_handle_t* handle) {
-  // The call bridge is not built yet: refuse as a gateway that cannot take
-  // the call does, so a proxy tries elsewhere.
-  const std::string retry = std::to_string(retry_after_seconds_);
-  nua_respond(handle, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry.c_str()),
-              TAG_END());
   nua_handle_destroy(handle);
 }
 

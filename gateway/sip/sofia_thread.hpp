@@ -2,45 +2,78 @@
 // The thread that owns Sofia-SIP: su_root, NUA and every call into them.
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "drivers/tdm/unique_fd.hpp"
+#include "gateway/sip/sip_call.hpp"
 #include "gateway/sip/sofia.hpp"
 #include "gateway/sip/stack.hpp"
 
 namespace gw::sip {
 
+// The SIP thread's record of one INVITE dialog, bound to its NUA handle as
+// the handle's magic. Lives from the INVITE until NUA reports the call
+// terminated; then the handle is destroyed with it.
+struct LegRecord {
+  LegId id = 0;
+  nua_handle_t* handle = nullptr;
+  bool invite_pending = false;  // an INVITE or re-INVITE waits for our final response
+  bool established = false;     // a 2xx went out: BYE is how it ends
+};
+
 class SofiaThread {
  public:
   // Starts the thread and waits until NUA is bound; throws std::runtime_error
   // when it cannot bind.
-  SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting);
+  SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting,
+              boost::asio::io_context& control, CallHandler& handler);
   SofiaThread(const SofiaThread&) = delete;
   SofiaThread& operator=(const SofiaThread&) = delete;
   ~SofiaThread();
 
   // Runs `work` on the SIP thread. Any thread.
   void post(std::function<void()> work);
+  void respond(LegId leg, Response response);
+  void bye(LegId leg, const std::string& reason);
 
   // Sofia's callbacks land here (trampolines in sofia_thread.cpp).
-  void on_nua_event(nua_event_t event, int status, nua_handle_t* handle, const sip_t* sip);
+  void on_nua_event(nua_event_t event, int status, char const* phrase, nua_handle_t* handle,
+                    LegRecord* leg, const sip_t* sip, tagi_t* tags);
   void on_wakeup();
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
   void answer_options(nua_handle_t* handle);
-  void refuse_invite(nua_handle_t* handle);
+  // Call events (sip_legs.cpp).
+  void on_invite(int status, nua_handle_t* handle, LegRecord* leg, const sip_t* sip);
+  void on_ack(LegRecord* leg, const sip_t* sip);
+  void on_cancel(LegRecord* leg);
+  void on_bye(LegRecord* leg, const sip_t* sip);
+  void on_call_state(int status, const char* phrase, nua_handle_t* handle, LegRecord* leg,
+                     tagi_t* tags);
+  void send_response(LegRecord& leg, const Response& response);
+  void forget(LegRecord& leg);
+  LegRecord* find(LegId id);
+  // Runs `deliver` on the control thread with the handler.
+  void to_control(std::function<void(CallHandler&)> deliver);
 
   const std::atomic<bool>& accepting_;
   int retry_after_seconds_ = 30;
+  boost::asio::io_context& control_;
+  CallHandler& handler_;
   su_root_t* root_ = nullptr;
   nua_t* nua_ = nullptr;
   tdm::UniqueFd wake_fd_;
   std::mutex mutex_;
-  std::deque<std::function<void()>> queue_;  // guarded by mutex_
+  std::deque<std::function<void()>> queue_;                     // guarded by mutex_
+  std::unordered_map<LegId, std::unique_ptr<LegRecord>> legs_;  // SIP thread only
+  LegId next_leg_ = 1;
   std::thread thread_;
 };
 

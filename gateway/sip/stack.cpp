@@ -1,12 +1,31 @@
 #include "gateway/sip/stack.hpp"
 
+#include <stdexcept>
+
 #include "gateway/sip/sofia_thread.hpp"
 
 namespace gw::sip {
 
-Stack::Stack(const StackConfig& config)
-    : sofia_(std::make_unique<SofiaThread>(config, accepting_)) {}
+Stack::Stack(StackConfig config, boost::asio::io_context& control)
+    : config_(std::move(config)), control_(control) {}
 
 Stack::~Stack() = default;
+
+void Stack::start(CallHandler& handler) {
+  if (sofia_) throw std::logic_error("sip: stack started twice");
+  sofia_ = std::make_unique<SofiaThread>(config_, accepting_, control_, handler);
+}
+
+void Stack::stop() {
+  sofia_.reset();
+}
+
+void Stack::respond(LegId leg, Response response) {
+  if (sofia_) sofia_->respond(leg, std::move(response));
+}
+
+void Stack::bye(LegId leg, const std::string& reason) {
+  if (sofia_) sofia_->bye(leg, reason);
+}
 
 }  // namespace gw::sip

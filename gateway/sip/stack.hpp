@@ -2,13 +2,15 @@
 // The SIP stack: Sofia-SIP's NUA on a thread of its own. Only this directory
 // includes Sofia-SIP headers. Other threads never call into Sofia: they post
 // closures through a queue the SIP thread drains (woken by an eventfd
-// registered with su_root); the SIP thread will post its call events to the
-// control thread's io_context once the call bridge exists. Until then it
-// answers OPTIONS and refuses INVITE with 503 itself.
+// registered with su_root); the SIP thread posts call events to the control
+// thread's io_context, where the CallHandler runs.
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <memory>
 #include <string>
+
+#include "gateway/sip/sip_call.hpp"
 
 namespace gw::sip {
 
@@ -20,15 +22,25 @@ struct StackConfig {
 
 class SofiaThread;
 
-class Stack {
+class Stack final : public SipLegs {
  public:
-  // Binds UDP and TCP on bind:port and starts the SIP thread. Throws
-  // std::runtime_error naming the address when Sofia cannot bind.
-  explicit Stack(const StackConfig& config);
+  // Nothing is bound until start().
+  Stack(StackConfig config, boost::asio::io_context& control);
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
   // Shuts NUA down (pending transactions answered) and joins the thread.
-  ~Stack();
+  ~Stack() override;
+
+  // Binds UDP and TCP on bind:port and starts the SIP thread; calls go to
+  // `handler` on the control thread. Throws std::runtime_error naming the
+  // address when it cannot bind.
+  void start(CallHandler& handler);
+  // Stops taking requests: NUA answers what is pending and the thread ends.
+  // Events already posted to the control thread may still arrive.
+  void stop();
+
+  void respond(LegId leg, Response response) override;
+  void bye(LegId leg, const std::string& reason) override;
 
   // Whether the gateway can take a call now (a span up, a channel free):
   // OPTIONS is answered 200 or 503 with Retry-After, as load balancers expect.
@@ -36,8 +48,11 @@ class Stack {
   void set_accepting_calls(bool accepting) noexcept {
     accepting_.store(accepting, std::memory_order_release);
   }
+  [[nodiscard]] const StackConfig& config() const noexcept { return config_; }
 
  private:
+  StackConfig config_;
+  boost::asio::io_context& control_;
   std::atomic<bool> accepting_{true};
   std::unique_ptr<SofiaThread> sofia_;
 };

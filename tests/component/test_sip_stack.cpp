@@ -12,6 +12,7 @@
 
 #include "gateway/sip/stack.hpp"
 #include "tests/support/spawn.hpp"
+#include "tests/support/stack_harness.hpp"
 
 namespace gw::sip {
 namespace {
@@ -51,13 +52,13 @@ class SipStackTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config.port = test_port();
-    stack = std::make_unique<Stack>(config);
+    harness = std::make_unique<test::StackHarness>(config);
   }
   void TearDown() override {
     ::unlink(("/tmp/sipgw-sipp-" + std::to_string(::getpid()) + ".log").c_str());
   }
   StackConfig config;
-  std::unique_ptr<Stack> stack;
+  std::unique_ptr<test::StackHarness> harness;
 };
 
 TEST_F(SipStackTest, OptionsIsAnswered200WithAllowAcceptAndSupported) {
@@ -65,21 +66,21 @@ TEST_F(SipStackTest, OptionsIsAnswered200WithAllowAcceptAndSupported) {
 }
 
 TEST_F(SipStackTest, OptionsIsAnswered503WithRetryAfterWhenNoCallCanBeTaken) {
-  stack->set_accepting_calls(false);
+  harness->stack().set_accepting_calls(false);
   EXPECT_EQ(run_sipp("options_503.xml", config.port), 0);
   EXPECT_NE(run_sipp("options_200.xml", config.port), 0) << "a 200 while taking no calls";
-  stack->set_accepting_calls(true);
+  harness->stack().set_accepting_calls(true);
   EXPECT_EQ(run_sipp("options_200.xml", config.port), 0);
 }
 
-TEST_F(SipStackTest, AnInviteIsRefused503UntilTheCallBridgeExists) {
+TEST_F(SipStackTest, AnInviteTheHandlerRefusesGets503WithRetryAfter) {
   EXPECT_EQ(run_sipp("invite_503.xml", config.port), 0);
   EXPECT_EQ(run_sipp("options_200.xml", config.port), 0) << "the stack is still answering";
 }
 
 TEST_F(SipStackTest, AnAddressInUseIsRefusedNamingIt) {
   try {
-    Stack second(config);
+    test::StackHarness second(config);
     FAIL() << "two stacks bound the same port";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("127.0.0.1:" + std::to_string(config.port)),

@@ -1,0 +1,180 @@
+#include "gateway/app/demo_gateway.hpp"
+
+#include <sys/stat.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+namespace gw::app {
+namespace {
+
+void make_data_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0750) != 0 && errno != EEXIST) {
+    throw std::runtime_error("--data-dir: cannot create " + path + ": " +
+                             std::error_code(errno, std::generic_category()).message());
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    throw std::runtime_error("--data-dir: " + path + " is not a directory");
+  }
+}
+
+}  // namespace
+
+DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& options, Log log)
+    : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
+  make_data_dir(options_.data_dir);
+  records_ = std::make_unique<CallRecordFile>(options_.data_dir + "/calls.tsv");
+
+  pstnsim::SwitchConfig sim;
+  sim.switchtype = isdn::SwitchType::euroisdn_e1;
+  if (!options_.quiet)
+    sim.log = [this](std::string_view line) { log_("pstnsim: " + std::string(line)); };
+  pstn_ = std::make_unique<pstnsim::PstnSwitch>(sim_io_, std::move(sim));
+
+  media::MediaConfig media_config;
+  media_config.bind_address = options_.rtp_bind;
+  media_config.port_min = options_.rtp_port_min;
+  media_config.port_max = options_.rtp_port_max;
+  media_config.workers = options_.media_workers;
+  media_ = std::make_unique<media::MediaEngine>(media_config, [this](std::function<void()> work) {
+    boost::asio::post(control_, std::move(work));
+  });
+
+  sip::StackConfig sip_config;
+  sip_config.bind = options_.bind;
+  sip_config.port = options_.sip_port;
+  sip_ = std::make_unique<sip::Stack>(sip_config, control_);
+
+  core::RouteTable routes;
+  std::vector<std::string> names;
+  for (int i = 1; i <= options_.demo_spans; ++i) names.push_back("span" + std::to_string(i));
+  routes.add("p1234", names);
+  routes.add("+", names);
+  core::BridgeConfig bridge_config;
+  if (!options_.quiet) bridge_config.log = log_;
+  bridge_config.record = [this](const core::CallRecord& record) {
+    try {
+      records_->append(record);
+    } catch (const std::exception& error) {
+      log_(error.what());
+    }
+  };
+  bridge_config.capacity_changed = [this](bool accepting) { sip_->set_accepting_calls(accepting); };
+  bridge_ = std::make_unique<core::CallBridge>(control_, *sip_, *media_, std::move(routes),
+                                               std::move(bridge_config));
+  sip_->set_accepting_calls(false);
+
+  pairs_.reserve(names.size());
+  for (const auto& name : names) {
+    pairs_.push_back(loopback::make_pair(name, tdm::Shape::e1, tdm::Law::alaw));
+    pstn_->add_span(*pairs_.back().b);
+    isdn::PriConfig config;
+    config.side = isdn::Side::cpe;
+    config.switchtype = isdn::SwitchType::euroisdn_e1;
+    config.debug = options_.debug_isdn;
+    if (!options_.quiet || options_.debug_isdn) config.log = log_;
+    spans_.push_back(std::make_unique<isdn::PriSpan>(control_, *pairs_.back().a, config,
+                                                     bridge_->listener_for(name)));
+    bridge_->add_span(name, *spans_.back());
+  }
+  sim_thread_ = std::thread([this] {
+    const auto work = boost::asio::make_work_guard(sim_io_);
+    sim_io_.run();
+  });
+  control_socket_ = std::make_unique<pstnsim::ControlServer>(
+      control_,
+      [this](const std::string& line, const std::function<void(const std::string&)>&) {
+        return execute(line);
+      },
+      options_.data_dir + "/sipgw.ctl");
+}
+
+DemoGateway::~DemoGateway() {
+  control_socket_.reset();
+  sip_.reset();  // no more SIP events
+  bridge_.reset();
+  spans_.clear();
+  media_.reset();
+  sim_io_.stop();
+  if (sim_thread_.joinable()) sim_thread_.join();
+  pstn_.reset();
+}
+
+void DemoGateway::start() {
+  sip_->start(*bridge_);
+}
+
+bool DemoGateway::spans_ready() const {
+  for (const auto& span : spans_) {
+    if (!span->link_up() || span->restarting()) return false;
+  }
+  return true;
+}
+
+std::string DemoGateway::describe() const {
+  std::ostringstream out;
+  out << "SIP on udp and tcp " << options_.bind << ":" << options_.sip_port << ", RTP "
+      << options_.rtp_bind << " ports " << options_.rtp_port_min << "-" << options_.rtp_port_max
+      << "\n"
+      << spans_.size() << " loopback E1 spans (euroisdn, A-law) wired to the simulated PSTN;"
+      << " phone-context p1234 and global numbers route to them\n"
+      << "call records: " << options_.data_dir
+      << "/calls.tsv, control socket: " << options_.data_dir << "/sipgw.ctl";
+  return out.str();
+}
+
+std::string DemoGateway::status() {
+  std::ostringstream out;
+  for (const auto& span : spans_) {
+    out << "span " << span->span().name() << " link " << (span->link_up() ? "up" : "down")
+        << " alarms " << span->alarms().to_string() << " idle "
+        << span->channels().count(isdn::ChannelState::idle) << " busy "
+        << span->channels().count(isdn::ChannelState::in_use) << " isdn-calls "
+        << span->call_count() << '\n';
+  }
+  out << "calls " << bridge_->call_count() << '\n';
+  for (const auto& line : bridge_->describe_calls()) out << "call " << line << '\n';
+  out << "media-sessions " << media_->session_count() << '\n';
+  // The switch lives on its own thread: ask it there.
+  std::promise<std::size_t> pstn_calls;
+  auto answer = pstn_calls.get_future();
+  boost::asio::post(sim_io_, [&] { pstn_calls.set_value(pstn_->active_calls()); });
+  out << "pstn-calls " << answer.get() << '\n';
+  out << "end";
+  return out.str();
+}
+
+std::string DemoGateway::execute(const std::string& line) {
+  if (line == "status") return status();
+  return "error unknown command '" + line + "' (status)";
+}
+
+void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
+  sip_->set_accepting_calls(false);
+  bridge_->hang_up_all(isdn::Cause::normal_clearing);
+  wait_for_calls_to_end(std::chrono::steady_clock::now() + grace, std::move(done));
+}
+
+void DemoGateway::wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
+                                        std::function<void()> done) {
+  if (bridge_->call_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if (bridge_->call_count() != 0)
+      log_("shutdown: " + std::to_string(bridge_->call_count()) + " calls did not finish");
+    sip_->stop();
+    done();
+    return;
+  }
+  shutdown_timer_.expires_after(std::chrono::milliseconds(20));
+  shutdown_timer_.async_wait(
+      [this, deadline, done = std::move(done)](const boost::system::error_code& error) mutable {
+        if (!error) wait_for_calls_to_end(deadline, std::move(done));
+      });
+}
+
+}  // namespace gw::app

@@ -1,0 +1,74 @@
+#pragma once
+// The embedded demo default, assembled: loopback E1 spans wired to an
+// in-process simulated PSTN (pstnsim on a thread of its own, as it would be
+// a separate switch), the gateway's ISDN stack (CPE) on the spans, the
+// media engine, the SIP stack and the call bridge; phone-context p1234 and
+// global numbers route to every span. A control socket in the data
+// directory answers "status".
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drivers/isdn/pri_span.hpp"
+#include "drivers/loopback/loopback_span.hpp"
+#include "drivers/pstnsim/control_server.hpp"
+#include "drivers/pstnsim/pstn_switch.hpp"
+#include "gateway/app/call_record_file.hpp"
+#include "gateway/app/options.hpp"
+#include "gateway/core/call_bridge.hpp"
+#include "gateway/media/media_engine.hpp"
+#include "gateway/sip/stack.hpp"
+
+namespace gw::app {
+
+using Log = std::function<void(std::string_view)>;
+
+class DemoGateway {
+ public:
+  // Builds everything and starts the spans; SIP is not bound until start().
+  // Throws std::runtime_error with a line naming the option at fault.
+  DemoGateway(boost::asio::io_context& control, const Options& options, Log log);
+  DemoGateway(const DemoGateway&) = delete;
+  DemoGateway& operator=(const DemoGateway&) = delete;
+  ~DemoGateway();
+
+  // Binds SIP and takes calls.
+  void start();
+  // Stops taking calls, ends those in progress (BYE / 503, DISCONNECT 16),
+  // waits up to `grace` for them to finish, stops SIP, then calls `done`.
+  void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
+
+  // "span NAME link up|down alarms A idle N busy N", "calls N", one line per
+  // call, "end": the control socket's status.
+  [[nodiscard]] std::string status();
+  [[nodiscard]] bool spans_ready() const;
+  [[nodiscard]] std::string describe() const;  // a few lines for the start-up banner
+
+ private:
+  std::string execute(const std::string& line);
+  void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
+                             std::function<void()> done);
+
+  boost::asio::io_context& control_;
+  Options options_;
+  Log log_;
+  std::vector<loopback::SpanPair> pairs_;
+  boost::asio::io_context sim_io_;
+  std::unique_ptr<pstnsim::PstnSwitch> pstn_;
+  std::thread sim_thread_;
+  std::unique_ptr<CallRecordFile> records_;
+  std::unique_ptr<media::MediaEngine> media_;
+  std::unique_ptr<sip::Stack> sip_;
+  std::unique_ptr<core::CallBridge> bridge_;
+  std::vector<std::unique_ptr<isdn::PriSpan>> spans_;
+  std::unique_ptr<pstnsim::ControlServer> control_socket_;
+  boost::asio::steady_timer shutdown_timer_;
+};
+
+}  // namespace gw::app

@@ -1,0 +1,119 @@
+#include "gateway/core/bridge_state.hpp"
+
+#include <array>
+
+namespace gw::core {
+namespace {
+
+struct Transition {
+  BridgeState from;
+  BridgeEvent event;
+  BridgeState to;
+};
+
+using S = BridgeState;
+using E = BridgeEvent;
+
+constexpr std::array kTransitions{
+    Transition{S::dialling, E::isdn_proceeding, S::proceeding},
+    Transition{S::dialling, E::isdn_alerting, S::ringing},
+    Transition{S::proceeding, E::isdn_alerting, S::ringing},
+    Transition{S::dialling, E::isdn_inband, S::early_media},
+    Transition{S::proceeding, E::isdn_inband, S::early_media},
+    Transition{S::ringing, E::isdn_inband, S::early_media},
+    Transition{S::early_media, E::isdn_inband, S::early_media},
+    // ALERTING after in-band announcements: the audio already carries the ringback.
+    Transition{S::early_media, E::isdn_alerting, S::early_media},
+    Transition{S::dialling, E::isdn_connect, S::answered},
+    Transition{S::proceeding, E::isdn_connect, S::answered},
+    Transition{S::ringing, E::isdn_connect, S::answered},
+    Transition{S::early_media, E::isdn_connect, S::answered},
+    Transition{S::answered, E::sip_ack, S::active},
+    Transition{S::active, E::sip_reinvite, S::active},
+    // A re-INVITE's own ACK.
+    Transition{S::active, E::sip_ack, S::active},
+    // The PSTN side ends first. Before the answer the caller gets a final
+    // response and the call is over; after it, a BYE goes out and the call
+    // waits for the dialog to end.
+    Transition{S::dialling, E::isdn_cleared, S::done},
+    Transition{S::proceeding, E::isdn_cleared, S::done},
+    Transition{S::ringing, E::isdn_cleared, S::done},
+    Transition{S::early_media, E::isdn_cleared, S::done},
+    Transition{S::answered, E::isdn_cleared, S::clearing},
+    Transition{S::active, E::isdn_cleared, S::clearing},
+    Transition{S::clearing, E::sip_ended, S::done},
+    Transition{S::clearing, E::sip_ack, S::clearing},
+    Transition{S::clearing, E::sip_reinvite, S::clearing},
+    Transition{S::clearing, E::sip_terminated, S::done},
+    // The SIP side ends first (CANCEL, BYE, the dialog failed): the stack
+    // has answered, the ISDN call is cleared at once, nothing is left.
+    Transition{S::dialling, E::sip_ended, S::done},
+    Transition{S::proceeding, E::sip_ended, S::done},
+    Transition{S::ringing, E::sip_ended, S::done},
+    Transition{S::early_media, E::sip_ended, S::done},
+    Transition{S::answered, E::sip_ended, S::done},
+    Transition{S::active, E::sip_ended, S::done},
+    Transition{S::dialling, E::sip_terminated, S::done},
+    Transition{S::proceeding, E::sip_terminated, S::done},
+    Transition{S::ringing, E::sip_terminated, S::done},
+    Transition{S::early_media, E::sip_terminated, S::done},
+    Transition{S::answered, E::sip_terminated, S::done},
+    Transition{S::active, E::sip_terminated, S::done},
+};
+
+}  // namespace
+
+std::optional<BridgeState> next_state(BridgeState state, BridgeEvent event) noexcept {
+  for (const auto& transition : kTransitions) {
+    if (transition.from == state && transition.event == event) return transition.to;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(BridgeState state) noexcept {
+  switch (state) {
+    case S::dialling:
+      return "dialling";
+    case S::proceeding:
+      return "proceeding";
+    case S::ringing:
+      return "ringing";
+    case S::early_media:
+      return "early-media";
+    case S::answered:
+      return "answered";
+    case S::active:
+      return "active";
+    case S::clearing:
+      return "clearing";
+    case S::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(BridgeEvent event) noexcept {
+  switch (event) {
+    case E::isdn_proceeding:
+      return "isdn-proceeding";
+    case E::isdn_alerting:
+      return "isdn-alerting";
+    case E::isdn_inband:
+      return "isdn-inband";
+    case E::isdn_connect:
+      return "isdn-connect";
+    case E::isdn_cleared:
+      return "isdn-cleared";
+    case E::sip_ack:
+      return "sip-ack";
+    case E::sip_reinvite:
+      return "sip-reinvite";
+    case E::sip_ended:
+      return "sip-ended";
+    case E::sip_terminated:
+      return "sip-terminated";
+  }
+  return "unknown";
+}
+
+}  // namespace gw::core

@@ -1,0 +1,43 @@
+#pragma once
+// The states of a bridged call (one SIP leg, one ISDN leg) and the events
+// that move it, as a transition table. What each transition does lives in
+// CallBridge; this says only which ones are allowed.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace gw::core {
+
+enum class BridgeState : std::uint8_t {
+  dialling,     // INVITE taken, SETUP sent, nothing back yet (100 Trying went out)
+  proceeding,   // CALL PROCEEDING: the network is routing it
+  ringing,      // ALERTING: 180 Ringing sent
+  early_media,  // in-band information (PI 1 or 8): 183 with SDP sent, audio cut through
+  answered,     // CONNECT: 200 OK sent, waiting for the ACK
+  active,       // ACK received: the call is up
+  clearing,     // the PSTN side is gone after the answer: our BYE is on its way
+  done,         // the call record is written and the call forgotten (the SIP stack may
+                // still retransmit a final response; that needs nothing from us)
+};
+
+enum class BridgeEvent : std::uint8_t {
+  isdn_proceeding,
+  isdn_alerting,
+  isdn_inband,  // ALERTING or PROGRESS with in-band information
+  isdn_connect,
+  isdn_cleared,
+  sip_ack,
+  sip_reinvite,
+  sip_ended,       // CANCEL or BYE (answered by the stack): the ISDN call is cleared at once
+  sip_terminated,  // the SIP dialog is gone (our BYE answered, no ACK, transport error)
+};
+
+[[nodiscard]] std::string_view to_string(BridgeState state) noexcept;
+[[nodiscard]] std::string_view to_string(BridgeEvent event) noexcept;
+
+// The state after `event`, or nullopt when the event makes no sense there
+// (then the bridge ignores it and logs it).
+[[nodiscard]] std::optional<BridgeState> next_state(BridgeState state, BridgeEvent event) noexcept;
+
+}  // namespace gw::core

@@ -1,0 +1,117 @@
+#pragma once
+// Call control: each SIP call (leg) bridged to one ISDN call on a B-channel,
+// with its RTP session. Runs on the control thread only: the SIP stack posts
+// its events here, the PriSpans run on the same io_context, and the media
+// engine is driven through its own queue.
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/isdn/pri_span.hpp"
+#include "gateway/core/bridge_state.hpp"
+#include "gateway/core/route_table.hpp"
+#include "gateway/media/media_engine.hpp"
+#include "gateway/sip/sip_call.hpp"
+
+namespace gw::core {
+
+// What is written down when a call ends (issue 5 stores these in SQLite).
+struct CallRecord {
+  std::string call_id;
+  std::string from;
+  std::string request_uri;
+  std::string called_number;  // as sent in the SETUP
+  std::string span;
+  int timeslot = 0;
+  std::chrono::system_clock::time_point start{};
+  std::optional<std::chrono::system_clock::time_point> answered;
+  std::chrono::system_clock::time_point end{};
+  int sip_status = 0;    // the final response to the INVITE
+  int cause = 0;         // Q.850 cause the ISDN call ended with (0: never placed)
+  std::string ended_by;  // "caller", "pstn" or "gateway"
+};
+
+struct BridgeConfig {
+  media::MediaCapabilities capabilities;
+  int retry_after_seconds = 30;                          // in 503s for no channel / no span
+  std::function<void(std::string_view)> log;             // one line; empty: silent
+  std::function<void(const CallRecord&)> record;         // each finished call
+  std::function<void(bool accepting)> capacity_changed;  // a call could / could not be taken now
+};
+
+class CallBridge final : public sip::CallHandler {
+ public:
+  CallBridge(boost::asio::io_context& io, sip::SipLegs& sip, media::MediaEngine& media,
+             RouteTable routes, BridgeConfig config);
+  CallBridge(const CallBridge&) = delete;
+  CallBridge& operator=(const CallBridge&) = delete;
+  ~CallBridge() override;
+
+  // The listener to give the PriSpan for span `name` when constructing it;
+  // then add_span() with the span itself.
+  isdn::Listener& listener_for(const std::string& name);
+  void add_span(const std::string& name, isdn::PriSpan& span);
+
+  // sip::CallHandler
+  void on_invite(const sip::InviteRequest& request) override;
+  void on_reinvite(sip::LegId leg, const sip::Body& offer) override;
+  void on_ack(sip::LegId leg, const sip::Body& answer) override;
+  void on_cancel(sip::LegId leg) override;
+  void on_bye(sip::LegId leg, std::optional<int> reason_q850) override;
+  void on_terminated(sip::LegId leg, int status, const std::string& phrase) override;
+
+  // Ends every call (BYE or a final response, DISCONNECT) for a shutdown.
+  void hang_up_all(isdn::Cause cause);
+
+  [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }
+  // Whether a new call could get a B-channel now.
+  [[nodiscard]] bool can_take_call() const;
+  // One line per call: "LEG STATE span/timeslot number".
+  [[nodiscard]] std::vector<std::string> describe_calls() const;
+
+ private:
+  class SpanListener;
+  struct SpanSlot;
+  struct Call;
+
+  // ISDN events from SpanListener.
+  void on_isdn(std::size_t span, isdn::CallId id, BridgeEvent event, bool inband);
+  void on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause);
+  void on_link_changed();
+
+  bool place_call(Call& call, const std::vector<std::string>& spans, const isdn::CallSetup& setup,
+                  isdn::Cause& refused);
+  void refuse(Call& call, int status, std::optional<isdn::Cause> cause, std::string warning = {});
+  void send_provisional(Call& call, BridgeEvent event);
+  void send_answer(Call& call);
+  void start_media(Call& call);
+  void answer_reinvite(Call& call, const sip::Body& offer);
+  void take_answer(Call& call, const sip::Body& answer);
+  void clear_isdn(Call& call, isdn::Cause cause);
+  void release_media(Call& call);
+  bool advance(Call& call, BridgeEvent event);
+  void finish(sip::LegId leg);
+  void update_capacity();
+  Call* find(sip::LegId leg);
+  Call* find(std::size_t span, isdn::CallId id);
+  template <typename... Parts>
+  void note(const Parts&... parts) const;
+
+  boost::asio::io_context& io_;
+  sip::SipLegs& sip_;
+  media::MediaEngine& media_;
+  RouteTable routes_;
+  BridgeConfig config_;
+  std::vector<std::unique_ptr<SpanSlot>> spans_;
+  std::map<sip::LegId, std::unique_ptr<Call>> calls_;
+  std::map<std::pair<std::size_t, isdn::CallId>, sip::LegId> by_isdn_;
+  bool accepting_ = false;
+};
+
+}  // namespace gw::core

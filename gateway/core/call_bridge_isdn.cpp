@@ -1,0 +1,191 @@
+// Call control, the ISDN half: what the PSTN does to a call, turned into SIP
+// responses and BYEs, and the B-channel's audio started and stopped.
+
+#include <algorithm>
+
+#include "gateway/core/call_bridge_parts.hpp"
+#include "gateway/core/cause_map.hpp"
+
+namespace gw::core {
+
+void CallBridge::on_isdn(std::size_t span, isdn::CallId id, BridgeEvent event, bool inband) {
+  Call* call = find(span, id);
+  if (call == nullptr) return;
+  // In-band information can be passed on only with an SDP answer to carry
+  // it; a delayed-offer call gets 180 instead.
+  if (inband && call->answer) event = BridgeEvent::isdn_inband;
+  if (event == BridgeEvent::isdn_inband && !call->answer) event = BridgeEvent::isdn_alerting;
+  const BridgeState before = call->state;
+  if (!advance(*call, event)) return;
+  switch (event) {
+    case BridgeEvent::isdn_alerting:
+    case BridgeEvent::isdn_inband:
+      if (call->state != before) send_provisional(*call, event);
+      return;
+    case BridgeEvent::isdn_connect:
+      send_answer(*call);
+      return;
+    default:
+      return;
+  }
+}
+
+void CallBridge::send_provisional(Call& call, BridgeEvent event) {
+  sip::Response response;
+  if (event == BridgeEvent::isdn_inband) {
+    response.status = 183;
+    response.sdp = call.answer->sdp;
+    start_media(call);
+  } else {
+    response.status = 180;
+  }
+  sip_.respond(call.leg, std::move(response));
+}
+
+void CallBridge::send_answer(Call& call) {
+  call.record.answered = std::chrono::system_clock::now();
+  call.record.sip_status = 200;
+  call.final_sent = true;
+  sip::Response response;
+  if (call.answer) {
+    response.sdp = call.answer->sdp;
+    start_media(call);
+  } else {
+    // Delayed offer (RFC 3665 3.6): our offer in the 200, the answer in the ACK.
+    call.our_offer =
+        media::make_offer(config_.capabilities, media_.local_endpoint(*call.media), call.origin);
+    response.sdp = call.our_offer;
+  }
+  note("call ", call.leg, ": answered");
+  sip_.respond(call.leg, std::move(response));
+}
+
+void CallBridge::start_media(Call& call) {
+  if (call.media_started || !call.media || call.isdn == 0) return;
+  auto& pri = *spans_.at(call.span)->pri;
+  std::error_code error;
+  auto bearer = pri.span().open_bearer(pri.timeslot(call.isdn), error);
+  if (!bearer) {
+    note("call ", call.leg, ": B-channel ", pri.timeslot(call.isdn),
+         " would not open: ", error.message());
+    return;
+  }
+  media_.start(*call.media, call.negotiated, std::move(bearer), pri.span().law());
+  call.media_started = true;
+}
+
+void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause) {
+  Call* call = find(span, id);
+  by_isdn_.erase({span, id});
+  if (call == nullptr) return;
+  call->isdn = 0;
+  call->record.cause = isdn::to_wire(cause);
+  if (call->record.ended_by.empty()) call->record.ended_by = "pstn";
+  release_media(*call);
+  const bool answered = call->final_sent;
+  if (!advance(*call, BridgeEvent::isdn_cleared)) return;
+  note("call ", call->leg, ": PSTN cleared, cause ", isdn::to_wire(cause), " (",
+       isdn::to_string(cause), ")");
+  if (answered) {
+    sip_.bye(call->leg, reason_header(cause));
+    update_capacity();
+  } else {
+    const int status = sip_status_for(cause);
+    call->final_sent = true;
+    call->record.sip_status = status;
+    sip::Response response;
+    response.status = status;
+    response.reason = reason_header(cause);
+    sip_.respond(call->leg, std::move(response));
+    finish(call->leg);
+  }
+}
+
+void CallBridge::clear_isdn(Call& call, isdn::Cause cause) {
+  if (call.isdn == 0) return;
+  spans_.at(call.span)->pri->hangup(call.isdn, cause);
+  by_isdn_.erase({call.span, call.isdn});
+  call.record.cause = isdn::to_wire(cause);
+  call.isdn = 0;
+  update_capacity();
+}
+
+void CallBridge::release_media(Call& call) {
+  if (!call.media) return;
+  media_.release(*call.media);
+  call.media.reset();
+  call.media_started = false;
+}
+
+void CallBridge::finish(sip::LegId leg) {
+  const auto found = calls_.find(leg);
+  if (found == calls_.end()) return;
+  Call& call = *found->second;
+  clear_isdn(call, isdn::Cause::normal_clearing);
+  release_media(call);
+  call.record.end = std::chrono::system_clock::now();
+  if (call.record.sip_status == 0) call.record.sip_status = 487;
+  if (config_.record) config_.record(call.record);
+  note("call ", leg, ": done");
+  calls_.erase(found);
+  update_capacity();
+}
+
+void CallBridge::hang_up_all(isdn::Cause cause) {
+  std::vector<sip::LegId> legs;
+  legs.reserve(calls_.size());
+  for (const auto& [leg, call] : calls_) legs.push_back(leg);
+  for (const auto leg : legs) {
+    Call& call = *calls_.at(leg);
+    if (call.state == BridgeState::clearing) continue;
+    call.record.ended_by = "gateway";
+    clear_isdn(call, cause);
+    release_media(call);
+    if (call.final_sent) {
+      // The caller answers the BYE; the call ends with on_terminated.
+      sip_.bye(leg, reason_header(cause));
+      advance(call, BridgeEvent::isdn_cleared);
+      continue;
+    }
+    sip::Response response;
+    response.status = 503;
+    response.reason = reason_header(cause);
+    sip_.respond(leg, std::move(response));
+    call.final_sent = true;
+    call.record.sip_status = 503;
+    advance(call, BridgeEvent::isdn_cleared);
+    finish(leg);
+  }
+}
+
+bool CallBridge::can_take_call() const {
+  return std::any_of(spans_.begin(), spans_.end(), [](const auto& slot) {
+    return slot->pri != nullptr && slot->pri->link_up() &&
+           slot->pri->channels().count(isdn::ChannelState::idle) > 0;
+  });
+}
+
+void CallBridge::on_link_changed() {
+  update_capacity();
+}
+
+void CallBridge::update_capacity() {
+  const bool accepting = can_take_call();
+  if (accepting == accepting_) return;
+  accepting_ = accepting;
+  note(accepting ? "taking calls" : "cannot take calls: no span up with a free B-channel");
+  if (config_.capacity_changed) config_.capacity_changed(accepting);
+}
+
+std::vector<std::string> CallBridge::describe_calls() const {
+  std::vector<std::string> lines;
+  lines.reserve(calls_.size());
+  for (const auto& [leg, call] : calls_) {
+    lines.push_back(std::to_string(leg) + " " + std::string(to_string(call->state)) + " " +
+                    (call->record.span.empty() ? "-" : call->record.span) + "/" +
+                    std::to_string(call->record.timeslot) + " " + call->record.called_number);
+  }
+  return lines;
+}
+
+}  // namespace gw::core

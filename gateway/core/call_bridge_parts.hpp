@@ -1,0 +1,66 @@
+#pragma once
+// CallBridge's inner types, shared by its two source files.
+
+#include <sstream>
+
+#include "gateway/core/call_bridge.hpp"
+
+namespace gw::core {
+
+struct CallBridge::SpanSlot {
+  std::string name;
+  std::unique_ptr<SpanListener> listener;
+  isdn::PriSpan* pri = nullptr;
+};
+
+class CallBridge::SpanListener final : public isdn::Listener {
+ public:
+  SpanListener(CallBridge& bridge, std::size_t span) : bridge_(bridge), span_(span) {}
+  void on_link(bool /*up*/) override { bridge_.on_link_changed(); }
+  void on_incoming(isdn::CallId call, const isdn::IncomingCall& details) override;
+  void on_proceeding(isdn::CallId call) override {
+    bridge_.on_isdn(span_, call, BridgeEvent::isdn_proceeding, false);
+  }
+  void on_alerting(isdn::CallId call, bool inband) override {
+    bridge_.on_isdn(span_, call, BridgeEvent::isdn_alerting, inband);
+  }
+  void on_progress(isdn::CallId call, bool inband) override {
+    if (inband) bridge_.on_isdn(span_, call, BridgeEvent::isdn_inband, true);
+  }
+  void on_connect(isdn::CallId call) override {
+    bridge_.on_isdn(span_, call, BridgeEvent::isdn_connect, false);
+  }
+  void on_cleared(isdn::CallId call, isdn::Cause cause) override {
+    bridge_.on_isdn_cleared(span_, call, cause);
+  }
+  void on_restart(int /*timeslot*/) override { bridge_.on_link_changed(); }
+
+ private:
+  CallBridge& bridge_;
+  std::size_t span_;
+};
+
+struct CallBridge::Call {
+  sip::LegId leg = 0;
+  BridgeState state = BridgeState::dialling;
+  std::size_t span = 0;
+  isdn::CallId isdn = 0;  // 0: no ISDN call (never placed, or cleared)
+  std::optional<media::SessionId> media;
+  bool media_started = false;
+  media::Origin origin;
+  std::optional<media::Answer> answer;                 // to the caller's offer
+  std::optional<media::SessionDescription> our_offer;  // sent, its answer still to come
+  media::NegotiatedMedia negotiated;
+  bool final_sent = false;  // a final response to the INVITE went out
+  CallRecord record;
+};
+
+template <typename... Parts>
+void CallBridge::note(const Parts&... parts) const {
+  if (!config_.log) return;
+  std::ostringstream line;
+  (line << ... << parts);
+  config_.log(line.str());
+}
+
+}  // namespace gw::core

@@ -1,0 +1,144 @@
+#include "gateway/sip/sdp_codec.hpp"
+
+#include <charconv>
+#include <memory>
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+namespace gw::sip {
+namespace {
+
+struct HomeDeleter {
+  void operator()(su_home_t* home) const { su_home_unref(home); }
+};
+struct ParserDeleter {
+  void operator()(sdp_parser_t* parser) const { sdp_parser_free(parser); }
+};
+
+std::string text(const char* value) {
+  return value != nullptr ? value : "";
+}
+
+media::Direction direction_of(unsigned mode) {
+  switch (mode) {
+    case sdp_inactive:
+      return media::Direction::inactive;
+    case sdp_sendonly:
+      return media::Direction::sendonly;
+    case sdp_recvonly:
+      return media::Direction::recvonly;
+    default:
+      return media::Direction::sendrecv;
+  }
+}
+
+std::optional<int> ptime_of(const sdp_media_t& media) {
+  const sdp_attribute_t* ptime = sdp_attribute_find(media.m_attributes, "ptime");
+  if (ptime == nullptr || ptime->a_value == nullptr) return std::nullopt;
+  const std::string value = ptime->a_value;
+  int ms = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
+  if (error != std::errc() || ms <= 0 || ms > 1000) return std::nullopt;
+  return ms;
+}
+
+void read_audio(const sdp_media_t& media, media::SessionDescription& sdp) {
+  sdp.audio_port = static_cast<std::uint16_t>(media.m_port);
+  sdp.audio_protocol = text(media.m_proto_name);
+  for (const sdp_rtpmap_t* map = media.m_rtpmaps; map != nullptr; map = map->rm_next) {
+    sdp.formats.push_back({static_cast<int>(map->rm_pt), text(map->rm_encoding),
+                           static_cast<int>(map->rm_rate), text(map->rm_fmtp)});
+  }
+  sdp.direction = direction_of(media.m_mode);
+  sdp.ptime_ms = ptime_of(media);
+  if (const sdp_connection_t* connection = sdp_media_connections(&media); connection != nullptr) {
+    sdp.connection_address = text(connection->c_address);
+    sdp.ipv6 = connection->c_addrtype == sdp_addr_ip6;
+  }
+}
+
+std::string format_list(const sdp_media_t& media) {
+  std::string formats;
+  for (const sdp_list_t* item = media.m_format; item != nullptr; item = item->l_next) {
+    formats += (formats.empty() ? "" : " ") + text(item->l_text);
+  }
+  for (const sdp_rtpmap_t* map = media.m_rtpmaps; map != nullptr; map = map->rm_next) {
+    formats += (formats.empty() ? "" : " ") + std::to_string(map->rm_pt);
+  }
+  return formats.empty() ? "0" : formats;
+}
+
+}  // namespace
+
+std::optional<media::SessionDescription> parse_sdp(std::string_view body, std::string& error) {
+  const std::unique_ptr<su_home_t, HomeDeleter> home(
+      static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
+  if (!home) {
+    error = "out of memory";
+    return std::nullopt;
+  }
+  // Not sdp_f_strict: RFC 2543-era peers order lines loosely.
+  const std::unique_ptr<sdp_parser_t, ParserDeleter> parser(
+      sdp_parse(home.get(), body.data(), static_cast<issize_t>(body.size()), 0));
+  const sdp_session_t* session = sdp_session(parser.get());
+  if (session == nullptr) {
+    error = "malformed SDP: " + text(sdp_parsing_error(parser.get()));
+    return std::nullopt;
+  }
+  media::SessionDescription sdp;
+  if (session->sdp_origin != nullptr) {
+    sdp.origin_user = text(session->sdp_origin->o_username);
+    sdp.session_id = session->sdp_origin->o_id;
+    sdp.session_version = session->sdp_origin->o_version;
+    if (session->sdp_origin->o_address != nullptr)
+      sdp.origin_address = text(session->sdp_origin->o_address->c_address);
+  }
+  bool have_audio = false;
+  for (const sdp_media_t* media = session->sdp_media; media != nullptr; media = media->m_next) {
+    if (!have_audio && media->m_type == sdp_media_audio) {
+      read_audio(*media, sdp);
+      have_audio = true;
+      continue;
+    }
+    sdp.other_streams.push_back(
+        {text(media->m_type_name), text(media->m_proto_name), format_list(*media)});
+  }
+  if (!have_audio) {
+    error = "no audio stream in the SDP";
+    return std::nullopt;
+  }
+  if (sdp.connection_address.empty()) {
+    error = "no c= line for the audio stream";
+    return std::nullopt;
+  }
+  return sdp;
+}
+
+std::string render_sdp(const media::SessionDescription& sdp) {
+  const std::string ip = sdp.ipv6 ? "IP6 " : "IP4 ";
+  std::string out = "v=0\r\n";
+  out += "o=" + sdp.origin_user + " " + std::to_string(sdp.session_id) + " " +
+         std::to_string(sdp.session_version) + " IN " + ip + sdp.origin_address + "\r\n";
+  out += "s=sipgw\r\n";
+  out += "c=IN " + ip + sdp.connection_address + "\r\n";
+  out += "t=0 0\r\n";
+  out += "m=audio " + std::to_string(sdp.audio_port) + " " + sdp.audio_protocol;
+  for (const auto& format : sdp.formats) out += " " + std::to_string(format.payload_type);
+  out += "\r\n";
+  for (const auto& format : sdp.formats) {
+    out += "a=rtpmap:" + std::to_string(format.payload_type) + " " + format.encoding + "/" +
+           std::to_string(format.clock_rate) + "\r\n";
+    if (!format.fmtp.empty())
+      out += "a=fmtp:" + std::to_string(format.payload_type) + " " + format.fmtp + "\r\n";
+  }
+  if (sdp.ptime_ms) out += "a=ptime:" + std::to_string(*sdp.ptime_ms) + "\r\n";
+  out += std::string("a=") + media::to_string(sdp.direction) + "\r\n";
+  // Streams we do not take are answered with port 0 (RFC 3264 6).
+  for (const auto& other : sdp.other_streams) {
+    out += "m=" + other.media + " 0 " + other.protocol + " " + other.formats + "\r\n";
+  }
+  return out;
+}
+
+}  // namespace gw::sip

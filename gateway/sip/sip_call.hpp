@@ -1,0 +1,81 @@
+#pragma once
+// What the SIP stack tells call control about a call (a "leg"), and what call
+// control asks of it, in the project's own types: no Sofia-SIP here. The
+// stack delivers CallHandler calls on the control thread; SipLegs may be
+// called from any thread and runs the work on the SIP thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "gateway/media/sdp.hpp"
+
+namespace gw::sip {
+
+// One INVITE dialog, numbered by the stack; never reused.
+using LegId = std::uint64_t;
+
+// A body the request or ACK carried: an SDP we could read, or why not.
+struct Body {
+  std::optional<media::SessionDescription> sdp;
+  std::string error;  // non-empty: a body came that is not usable SDP
+  [[nodiscard]] bool present() const noexcept { return sdp.has_value() || !error.empty(); }
+};
+
+struct InviteRequest {
+  LegId leg = 0;
+  std::string request_uri;  // as received, for the log and call records
+  std::string scheme;       // "sip", "sips" or "tel"
+  // The telephone number of the URI with its parameters: the user part of a
+  // sip: URI ("7773660;phone-context=p1234", "7773660,phone-context=p1234")
+  // or the subscriber of a tel: URI ("+15551234567"), percent-decoded.
+  std::string number;
+  std::string host;
+  std::string from_uri;
+  std::string from_user;
+  std::string from_display;
+  std::string call_id;
+  std::string source;  // where the request came from, "udp:127.0.0.1:5062"
+  Body offer;
+};
+
+class CallHandler {
+ public:
+  virtual ~CallHandler() = default;
+  // A new call. The stack has sent 100 Trying; the handler must respond.
+  virtual void on_invite(const InviteRequest& request) = 0;
+  // A re-INVITE on an established call: respond with 200 and an answer (or an
+  // offer, when it carried none), or an error.
+  virtual void on_reinvite(LegId leg, const Body& offer) = 0;
+  // The ACK of our 2xx; for a delayed offer it carries the answer.
+  virtual void on_ack(LegId leg, const Body& answer) = 0;
+  // The caller cancelled; the stack has answered 200 to the CANCEL and 487 to
+  // the INVITE.
+  virtual void on_cancel(LegId leg) = 0;
+  // The peer hung up; the stack has answered 200. reason_q850 from a
+  // "Reason: Q.850;cause=N" header.
+  virtual void on_bye(LegId leg, std::optional<int> reason_q850) = 0;
+  // The dialog is gone for whatever reason (our BYE answered, ACK never came,
+  // transport error...). The last call for this leg.
+  virtual void on_terminated(LegId leg, int status, const std::string& phrase) = 0;
+};
+
+struct Response {
+  int status = 200;  // sent with the RFC 3261 phrase
+  std::optional<media::SessionDescription> sdp;
+  std::string reason;  // a Reason header value, "Q.850;cause=34;text=\"...\""; empty: none
+  std::optional<int> retry_after_seconds;
+  std::string warning;  // a Warning: 399 text, for 488 and the like
+};
+
+class SipLegs {
+ public:
+  virtual ~SipLegs() = default;
+  // Answers the pending INVITE or re-INVITE of `leg`. Ignored when nothing is
+  // pending any more (a CANCEL or a transport error came first).
+  virtual void respond(LegId leg, Response response) = 0;
+  // Ends an established call with BYE.
+  virtual void bye(LegId leg, const std::string& reason) = 0;  // reason: as in Response
+};
+
+}  // namespace gw::sip

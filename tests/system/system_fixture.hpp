@@ -1,0 +1,233 @@
+#pragma once
+// System tests: the real sipgw daemon (--demo) started as a process, driven
+// by SIPp over loopback, inspected through its control socket.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/spawn.hpp"
+
+namespace gw::test {
+
+using namespace std::chrono_literals;
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Waits for `pid` up to `timeout`; its exit status, or -1 when it did not
+// end (then it is killed) or died of a signal.
+inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+class GatewayProcess {
+ public:
+  // Starts `sipgw --demo` with `spans` spans on a SIP port and RTP range of
+  // its own, and waits until its spans are up.
+  explicit GatewayProcess(int spans = 2) {
+    const int slot = static_cast<int>(::getpid() % 200);
+    sip_port_ = 21000 + slot * 40;
+    rtp_low_ = 30000 + slot * 150;
+    dir_ = std::filesystem::temp_directory_path() / ("sipgw-system-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    log_ = (dir_ / "sipgw.log").string();
+    pid_ =
+        spawn({SIPGW_PATH, "--demo", "--bind", "127.0.0.1", "--sip-port", std::to_string(sip_port_),
+               "--rtp-ports", std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
+               "--data-dir", dir_.string(), "--spans", std::to_string(spans)},
+              log_);
+    ready_ = pid_ != 0 && wait_ready(spans, 20s);
+  }
+  GatewayProcess(const GatewayProcess&) = delete;
+  GatewayProcess& operator=(const GatewayProcess&) = delete;
+  ~GatewayProcess() {
+    if (pid_ != 0) stop();
+    // Kept for a look when anything failed: SIPp traces, the log, the records.
+    if (::testing::UnitTest::GetInstance()->failed_test_count() == 0 &&
+        !::testing::Test::HasFailure())
+      std::filesystem::remove_all(dir_);
+  }
+
+  [[nodiscard]] bool ready() const noexcept { return ready_; }
+  [[nodiscard]] int sip_port() const noexcept { return sip_port_; }
+  [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
+  [[nodiscard]] std::string log() const { return read_text(log_); }
+  [[nodiscard]] std::string call_records() const {
+    return read_text((dir_ / "calls.tsv").string());
+  }
+
+  // One command on the control socket; its reply up to "end" (or one line).
+  [[nodiscard]] std::string command(const std::string& line) const {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    const std::string path = (dir_ / "sipgw.ctl").string();
+    path.copy(address.sun_path, sizeof address.sun_path - 1);
+    std::string reply;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+      const std::string request = line + "\n";
+      if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+        char buffer[4096];
+        while (reply.find("end\n") == std::string::npos &&
+               reply.rfind("error", 0) == std::string::npos) {
+          const auto got = ::read(fd, buffer, sizeof buffer);
+          if (got <= 0) break;
+          reply.append(buffer, static_cast<std::size_t>(got));
+        }
+      }
+    }
+    ::close(fd);
+    return reply;
+  }
+
+  // The number after `key` in the status ("calls 0" -> 0), summed over lines
+  // ("busy" over every span); -1 when absent.
+  [[nodiscard]] long status_sum(const std::string& key) const {
+    std::istringstream words(command("status"));
+    std::string word;
+    long sum = -1;
+    while (words >> word) {
+      if (word != key) continue;
+      long value = 0;
+      if (words >> value) sum = (sum < 0 ? 0 : sum) + value;
+    }
+    return sum;
+  }
+
+  // Waits until no call is left anywhere: bridge, ISDN, media, simulated PSTN.
+  bool wait_idle(std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (status_sum("calls") == 0 && status_sum("busy") == 0 && status_sum("isdn-calls") == 0 &&
+          status_sum("media-sessions") == 0 && status_sum("pstn-calls") == 0) {
+        return true;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  // SIGTERM; the exit status (0 for a clean stop).
+  int stop() {
+    ::kill(pid_, SIGTERM);
+    const int status = wait_exit(pid_, 15s);
+    pid_ = 0;
+    return status;
+  }
+
+ private:
+  bool wait_ready(int spans, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string status = command("status");
+      std::size_t up = 0;
+      for (auto at = status.find("link up"); at != std::string::npos;
+           at = status.find("link up", at + 1)) {
+        ++up;
+      }
+      if (static_cast<int>(up) == spans && status_sum("idle") == spans * 30) return true;
+      int exit_status = 0;
+      if (::waitpid(pid_, &exit_status, WNOHANG) == pid_) return false;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  int sip_port_ = 0;
+  int rtp_low_ = 0;
+  std::filesystem::path dir_;
+  std::string log_;
+  pid_t pid_ = 0;
+  bool ready_ = false;
+};
+
+// SIPp against the gateway: `scenario` from tests/system/sipp, `keys` as
+// -key NAME VALUE, `extra` appended. Returns its pid; finish with
+// finish_sipp().
+inline pid_t start_sipp(const GatewayProcess& gateway, const std::string& scenario,
+                        const std::map<std::string, std::string>& keys,
+                        const std::vector<std::string>& extra = {}) {
+  const std::filesystem::path file =
+      scenario.front() == '/' ? scenario : std::string(SIPP_SCENARIOS) + "/" + scenario;
+  const std::string name = file.filename().string();
+  const std::string errors = (gateway.dir() / (name + ".errors")).string();
+  std::vector<std::string> args{"sipp",
+                                "127.0.0.1:" + std::to_string(gateway.sip_port()),
+                                "-sf",
+                                file.string(),
+                                "-i",
+                                "127.0.0.1",
+                                "-p",
+                                std::to_string(gateway.sip_port() + 1),
+                                "-nostdin",
+                                "-timeout",
+                                "30s",
+                                "-timeout_error",
+                                "-trace_err",
+                                "-error_file",
+                                errors,
+                                "-trace_msg",
+                                "-message_file",
+                                (gateway.dir() / (name + ".messages")).string()};
+  for (const auto& [key, value] : keys) {
+    args.insert(args.end(), {"-key", key, value});
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return spawn(args, (gateway.dir() / (name + ".out")).string());
+}
+
+// SIPp's exit status (0: every call went as the scenario says); prints
+// SIPp's errors and the gateway's log when it failed.
+inline int finish_sipp(const GatewayProcess& gateway, pid_t sipp, const std::string& scenario,
+                       std::chrono::milliseconds timeout = 60s) {
+  const int status = wait_exit(sipp, timeout);
+  const std::string name = std::filesystem::path(scenario).filename().string();
+  if (status != 0) {
+    ADD_FAILURE() << scenario << ": SIPp exit " << status << "\n--- SIPp errors:\n"
+                  << read_text((gateway.dir() / (name + ".errors")).string())
+                  << "\n--- SIPp output:\n"
+                  << read_text((gateway.dir() / (name + ".out")).string()).substr(0, 4000)
+                  << "\n--- sipgw log (last 6000 chars):\n"
+                  << [&] {
+                       const auto log = gateway.log();
+                       return log.size() > 6000 ? log.substr(log.size() - 6000) : log;
+                     }();
+  }
+  return status;
+}
+
+inline int run_sipp(const GatewayProcess& gateway, const std::string& scenario,
+                    const std::map<std::string, std::string>& keys,
+                    const std::vector<std::string>& extra = {}) {
+  return finish_sipp(gateway, start_sipp(gateway, scenario, keys, extra), scenario);
+}
+
+}  // namespace gw::test

@@ -1,0 +1,270 @@
+// The call flows of issue 3 against the real sipgw daemon (--demo), driven
+// by SIPp over loopback, with the caller's audio played and checked by the
+// test's own RTP peer. One daemon serves the whole suite; after each test
+// no call, B-channel, RTP session or PSTN call may be left.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <regex>
+
+#include "tests/system/audio_check.hpp"
+#include "tests/system/system_fixture.hpp"
+
+namespace gw::test {
+namespace {
+
+std::string private_plan(const std::string& number) {
+  return "sip:" + number + ";phone-context=p1234@127.0.0.1;user=phone";
+}
+
+class SystemCalls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    gateway_ = new GatewayProcess(2);
+    if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
+  }
+  static void TearDownTestSuite() {
+    const int status = gateway_->stop();
+    EXPECT_EQ(status, 0) << "sipgw did not stop cleanly on SIGTERM";
+    delete gateway_;
+    gateway_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(gateway_->ready()) << "sipgw is not running"; }
+  void TearDown() override {
+    EXPECT_TRUE(gateway_->wait_idle(std::chrono::seconds(10)))
+        << "something was left after the call:\n"
+        << gateway_->command("status");
+  }
+
+  // Runs `scenario` for one call with the test's RTP peer as the caller's audio.
+  int call(const std::string& scenario, const std::string& ruri, RtpPeer& peer,
+           std::vector<std::string> extra = {}) {
+    extra.insert(extra.end(), {"-m", "1"});
+    return run_sipp(*gateway_, scenario,
+                    {{"ruri", ruri}, {"rtp_port", std::to_string(peer.port())}}, extra);
+  }
+
+  // The last call record's fields.
+  static std::vector<std::string> last_record() {
+    const std::string records = gateway_->call_records();
+    const auto end = records.find_last_of('\n', records.size() - 2);
+    std::istringstream line(records.substr(end == std::string::npos ? 0 : end + 1));
+    std::vector<std::string> fields;
+    for (std::string field; std::getline(line, field, '\t');) fields.push_back(field);
+    if (!fields.empty() && !fields.back().empty() && fields.back().back() == '\n')
+      fields.back().pop_back();
+    return fields;
+  }
+
+  static GatewayProcess* gateway_;
+};
+
+GatewayProcess* SystemCalls::gateway_ = nullptr;
+
+// Record fields: start answered end call-id from request-uri called span
+// timeslot sip-status q850-cause ended-by.
+enum Field { kAnswered = 1, kCalled = 6, kSipStatus = 9, kCause = 10, kEndedBy = 11 };
+
+TEST_F(SystemCalls, OptionsIsAnswered200) {
+  EXPECT_EQ(run_sipp(*gateway_, "options.xml", {}, {"-m", "1"}), 0);
+}
+
+TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "call.xml",
+                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "3000"});
+  expect_echo(peer, "7773660 in p1234");
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  const auto record = last_record();
+  ASSERT_EQ(record.size(), 12U) << gateway_->call_records();
+  EXPECT_EQ(record[kCalled], "7773660");
+  EXPECT_EQ(record[kSipStatus], "200");
+  EXPECT_EQ(record[kCause], "16");
+  EXPECT_EQ(record[kEndedBy], "caller");
+  EXPECT_NE(record[kAnswered], "-");
+}
+
+TEST_F(SystemCalls, DraftSparksF2CommaFormReachesTheNumberWithAudio) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "draft_sparks_f2.xml", {{"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "3000"});
+  expect_echo(peer, "draft-sparks 2.5 F2");
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "draft_sparks_f2.xml"), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  EXPECT_EQ(last_record()[kCalled], "7773660");
+}
+
+TEST_F(SystemCalls, DelayedOfferHasTheOfferIn200AndTheAnswerInTheAck) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "delayed_offer.xml",
+                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "3000"});
+  expect_echo(peer, "RFC 3665 3.6 delayed offer");
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "delayed_offer.xml"), 0);
+}
+
+TEST_F(SystemCalls, GlobalNumberIsDialledAndAnswered) {
+  RtpPeer peer;
+  EXPECT_EQ(call("call.xml", "sip:+1-555-123-4567@127.0.0.1;user=phone", peer, {"-d", "500"}), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  EXPECT_EQ(last_record()[kCalled], "15551234567");
+}
+
+TEST_F(SystemCalls, TelUriIsDialled) {
+  RtpPeer peer;
+  EXPECT_EQ(call("call.xml", "tel:7773660;phone-context=p1234", peer, {"-d", "500"}), 0);
+}
+
+TEST_F(SystemCalls, CallOverTcp) {
+  RtpPeer peer;
+  EXPECT_EQ(call("call.xml", private_plan("7773660"), peer, {"-t", "t1", "-d", "500"}), 0);
+}
+
+struct Refusal {
+  std::string ruri;
+  int status;
+  std::string reason;  // the Reason header's Q.850 cause; empty: a Warning instead
+};
+
+// Fills the refused.xml.in template for one refusal and returns its path.
+std::string refusal_scenario(const GatewayProcess& gateway, const Refusal& refusal, int index) {
+  std::string scenario = read_text(std::string(SIPP_SCENARIOS) + "/refused.xml.in");
+  const std::string checks =
+      refusal.reason.empty()
+          ? "      <ereg regexp=\"^ *399 \" search_in=\"hdr\" header=\"Warning:\" "
+            "check_it=\"true\" assign_to=\"why\"/>\n"
+          : "      <ereg regexp=\"Q\\.850 *; *cause=" + refusal.reason +
+                "(;|$| )\" search_in=\"hdr\" header=\"Reason:\" check_it=\"true\" "
+                "assign_to=\"why\"/>\n";
+  const auto fill = [&scenario](const char* marker, const std::string& text) {
+    for (auto at = scenario.find(marker); at != std::string::npos; at = scenario.find(marker)) {
+      scenario.replace(at, std::string_view(marker).size(), text);
+    }
+  };
+  fill("@STATUS@", std::to_string(refusal.status));
+  fill("@CHECKS@", checks);
+  fill("@REFS@", "why");
+  fill("@CHECK@", refusal.reason.empty() ? "a Warning" : "a Reason");
+  const auto path = gateway.dir() / ("refused_" + std::to_string(index) + ".xml");
+  std::ofstream(path) << scenario;
+  return path.string();
+}
+
+TEST_F(SystemCalls, PstnRefusalsGetTheRfc3398StatusWithTheQ850Reason) {
+  const Refusal refusals[] = {
+      {private_plan("4865551"), 486, "17"},
+      {private_plan("4041234"), 404, "1"},
+      {private_plan("5031234"), 503, "34"},
+  };
+  int index = 0;
+  for (const auto& refusal : refusals) {
+    RtpPeer peer;
+    EXPECT_EQ(call(refusal_scenario(*gateway_, refusal, ++index), refusal.ruri, peer), 0)
+        << refusal.ruri << " should be refused " << refusal.status;
+    ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+    const auto record = last_record();
+    EXPECT_EQ(record[kSipStatus], std::to_string(refusal.status));
+    EXPECT_EQ(record[kCause], refusal.reason);
+    EXPECT_EQ(record[kEndedBy], "pstn");
+  }
+}
+
+TEST_F(SystemCalls, NumbersTheGatewayCannotRouteOrDialAreRefusedWithAWarning) {
+  const Refusal refusals[] = {
+      {"sip:7773660;phone-context=p9999@127.0.0.1;user=phone", 404, ""},  // no route
+      {"sip:alice;phone-context=p1234@127.0.0.1;user=phone", 484, ""},    // not a number
+      {"sip:7773660@127.0.0.1;user=phone", 484, ""},  // local number without a context
+  };
+  int index = 10;
+  for (const auto& refusal : refusals) {
+    RtpPeer peer;
+    EXPECT_EQ(call(refusal_scenario(*gateway_, refusal, ++index), refusal.ruri, peer), 0)
+        << refusal.ruri << " should be refused " << refusal.status;
+    ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+    EXPECT_EQ(last_record()[kCause], "0") << "no ISDN call should have been placed";
+  }
+}
+
+TEST_F(SystemCalls, CancelWhileRingingGets487AndClearsTheIsdnCall) {
+  RtpPeer peer;
+  EXPECT_EQ(call("cancel.xml", private_plan("4801234"), peer), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  const auto record = last_record();
+  EXPECT_EQ(record[kSipStatus], "487");
+  EXPECT_EQ(record[kCause], "16");
+  EXPECT_EQ(record[kEndedBy], "caller");
+}
+
+TEST_F(SystemCalls, FarEndHangupSendsByeWithTheQ850Reason) {
+  RtpPeer peer;
+  EXPECT_EQ(call("far_end_hangup.xml", private_plan("2001234"), peer), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  EXPECT_EQ(last_record()[kEndedBy], "pstn");
+}
+
+TEST_F(SystemCalls, EarlyMediaIs183WithSdpAndTheAnnouncementReachesTheCaller) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "early_media.xml",
+                 {{"ruri", private_plan("1831234")}, {"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "1000"});
+  // pstnsim plays a 425 Hz tone for 2 s before it answers: look for it in
+  // the audio that came before the answer.
+  ASSERT_TRUE(peer.wait_for_packets(40, std::chrono::seconds(10)));
+  const auto audio = peer.recorded(0);
+  double loudest = -100;
+  for (std::size_t at = 0; at + 160 <= audio.size(); at += 160) {
+    loudest = std::max(
+        loudest, dsp::tone_level_dbm0(tdm::Law::mulaw, std::span(audio).subspan(at, 160), 425));
+  }
+  EXPECT_GT(loudest, -20.0) << "no 425 Hz announcement tone in the early media";
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "early_media.xml"), 0);
+}
+
+// Holds for 2 s in the middle of a 5 s call: RTP from the gateway must stop
+// (no audio towards a held party) and come back after the resume.
+void expect_hold_gap(const RtpPeer& peer) {
+  const auto packets = peer.packets();
+  ASSERT_GT(packets.size(), 50U);
+  std::chrono::milliseconds longest{0};
+  std::size_t after = 0;
+  for (std::size_t i = 1; i < packets.size(); ++i) {
+    const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(packets[i].arrival -
+                                                                           packets[i - 1].arrival);
+    if (gap > longest) {
+      longest = gap;
+      after = packets.size() - i;
+    }
+  }
+  EXPECT_GE(longest.count(), 1500) << "RTP kept flowing to the held party";
+  EXPECT_LE(longest.count(), 3000) << "RTP did not come back after the resume";
+  EXPECT_GT(after, 25U) << "too little RTP after the resume";
+}
+
+TEST_F(SystemCalls, HoldWithSendonlyIsAnsweredRecvonlyAndStopsTheAudio) {
+  RtpPeer peer;
+  EXPECT_EQ(call("hold_sendonly.xml", private_plan("7773660"), peer), 0);
+  expect_hold_gap(peer);
+}
+
+TEST_F(SystemCalls, HoldWithInactiveIsAnsweredInactive) {
+  RtpPeer peer;
+  EXPECT_EQ(call("hold_inactive.xml", private_plan("7773660"), peer), 0);
+  expect_hold_gap(peer);
+}
+
+TEST_F(SystemCalls, HoldWithConnectionZeroAsTheServiceExamplesDoIt) {
+  RtpPeer peer;
+  EXPECT_EQ(call("hold_c0.xml", private_plan("7773660"), peer), 0);
+  expect_hold_gap(peer);
+}
+
+}  // namespace
+}  // namespace gw::test

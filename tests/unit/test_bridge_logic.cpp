@@ -1,0 +1,149 @@
+// The call bridge's transition table, the interim route table and sipgw's
+// command line.
+
+#include <gtest/gtest.h>
+
+#include "gateway/app/call_record_file.hpp"
+#include "gateway/app/options.hpp"
+#include "gateway/core/bridge_state.hpp"
+#include "gateway/core/route_table.hpp"
+
+namespace gw {
+namespace {
+
+using core::BridgeEvent;
+using core::BridgeState;
+using core::next_state;
+
+TEST(BridgeState, TheBasicCallGoesDiallingRingingAnsweredActive) {
+  auto state = BridgeState::dialling;
+  for (const auto& [event, expected] :
+       {std::pair{BridgeEvent::isdn_proceeding, BridgeState::proceeding},
+        std::pair{BridgeEvent::isdn_alerting, BridgeState::ringing},
+        std::pair{BridgeEvent::isdn_connect, BridgeState::answered},
+        std::pair{BridgeEvent::sip_ack, BridgeState::active},
+        std::pair{BridgeEvent::sip_reinvite, BridgeState::active},
+        std::pair{BridgeEvent::isdn_cleared, BridgeState::clearing},
+        std::pair{BridgeEvent::sip_terminated, BridgeState::done}}) {
+    const auto next = next_state(state, event);
+    ASSERT_TRUE(next.has_value()) << to_string(event) << " in " << to_string(state);
+    EXPECT_EQ(*next, expected) << to_string(event) << " in " << to_string(state);
+    state = *next;
+  }
+}
+
+TEST(BridgeState, InbandInformationLeadsToEarlyMediaAndStaysThereOnAlerting) {
+  EXPECT_EQ(next_state(BridgeState::proceeding, BridgeEvent::isdn_inband),
+            BridgeState::early_media);
+  EXPECT_EQ(next_state(BridgeState::ringing, BridgeEvent::isdn_inband), BridgeState::early_media);
+  EXPECT_EQ(next_state(BridgeState::early_media, BridgeEvent::isdn_alerting),
+            BridgeState::early_media);
+  EXPECT_EQ(next_state(BridgeState::early_media, BridgeEvent::isdn_connect), BridgeState::answered);
+}
+
+TEST(BridgeState, EitherSideEndingFromAnyLiveStateEndsTheCall) {
+  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
+                           BridgeState::early_media, BridgeState::answered, BridgeState::active}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::sip_ended), BridgeState::done) << to_string(state);
+    EXPECT_EQ(next_state(state, BridgeEvent::sip_terminated), BridgeState::done)
+        << to_string(state);
+  }
+  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
+                           BridgeState::early_media}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::isdn_cleared), BridgeState::done)
+        << to_string(state) << ": a final response ends it";
+  }
+  for (const auto state : {BridgeState::answered, BridgeState::active}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::isdn_cleared), BridgeState::clearing)
+        << to_string(state) << ": a BYE has to be answered";
+  }
+  EXPECT_EQ(next_state(BridgeState::clearing, BridgeEvent::sip_terminated), BridgeState::done);
+  EXPECT_EQ(next_state(BridgeState::clearing, BridgeEvent::sip_ended), BridgeState::done)
+      << "BYEs crossed";
+}
+
+TEST(BridgeState, EventsThatMakeNoSenseAreRefused) {
+  EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::isdn_connect));
+  EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::isdn_alerting));
+  EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::sip_ack));
+  EXPECT_FALSE(next_state(BridgeState::answered, BridgeEvent::sip_reinvite));
+  EXPECT_FALSE(next_state(BridgeState::done, BridgeEvent::isdn_cleared));
+  EXPECT_FALSE(next_state(BridgeState::clearing, BridgeEvent::isdn_connect));
+}
+
+dialplan::DialTarget target(const std::string& user) {
+  return *dialplan::parse_dial_target(user);
+}
+
+TEST(RouteTable, PrivatePlansAndGlobalNumbersFindTheirSpans) {
+  core::RouteTable routes;
+  routes.add("p1234", {"span1", "span2"});
+  routes.add("+", {"span3"});
+  routes.add("+44", {"span4"});
+  ASSERT_NE(routes.find(target("7773660;phone-context=p1234")), nullptr);
+  EXPECT_EQ(*routes.find(target("7773660;phone-context=P1234")),
+            (std::vector<std::string>{"span1", "span2"}));
+  EXPECT_EQ(*routes.find(target("+15551234567")), std::vector<std::string>{"span3"});
+  EXPECT_EQ(*routes.find(target("5551234;phone-context=+1")), std::vector<std::string>{"span3"})
+      << "a +CC context without a route of its own goes the global way";
+  EXPECT_EQ(*routes.find(target("2079460000;phone-context=+44")),
+            std::vector<std::string>{"span4"});
+  EXPECT_EQ(routes.find(target("7773660;phone-context=p9999")), nullptr);
+  EXPECT_EQ(routes.find(target("7773660;phone-context=example.com")), nullptr);
+}
+
+std::variant<app::Options, std::string> parse(std::vector<std::string> args) {
+  return app::parse_options(args);
+}
+
+TEST(Options, TheDemoFlagsAreRead) {
+  const auto parsed = parse({"--demo", "--bind", "127.0.0.2", "--sip-port", "5070", "--rtp-ports",
+                             "20000-20999", "--data-dir", "/tmp/x", "--spans", "4"});
+  ASSERT_TRUE(std::holds_alternative<app::Options>(parsed)) << std::get<std::string>(parsed);
+  const auto& options = std::get<app::Options>(parsed);
+  EXPECT_TRUE(options.demo);
+  EXPECT_EQ(options.bind, "127.0.0.2");
+  EXPECT_EQ(options.rtp_bind, "127.0.0.2") << "RTP follows --bind";
+  EXPECT_EQ(options.sip_port, 5070);
+  EXPECT_EQ(options.rtp_port_min, 20000);
+  EXPECT_EQ(options.rtp_port_max, 20999);
+  EXPECT_EQ(options.data_dir, "/tmp/x");
+  EXPECT_EQ(options.demo_spans, 4);
+}
+
+TEST(Options, ABadValueIsRefusedNamingTheFlag) {
+  for (const auto& [args, flag] :
+       {std::pair{std::vector<std::string>{"--sip-port", "http"}, "--sip-port"},
+        std::pair{std::vector<std::string>{"--sip-port", "70000"}, "--sip-port"},
+        std::pair{std::vector<std::string>{"--rtp-ports", "3000"}, "--rtp-ports"},
+        std::pair{std::vector<std::string>{"--rtp-ports", "9000-8000"}, "--rtp-ports"},
+        std::pair{std::vector<std::string>{"--spans", "0"}, "--spans"},
+        std::pair{std::vector<std::string>{"--bind"}, "--bind"},
+        std::pair{std::vector<std::string>{"--frobnicate"}, "--frobnicate"}}) {
+    const auto parsed = parse(args);
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << flag;
+    EXPECT_EQ(std::get<std::string>(parsed).rfind(flag, 0), 0U) << std::get<std::string>(parsed);
+  }
+}
+
+TEST(CallRecordFile, ALineHasEveryFieldAndNoStrayTabs) {
+  core::CallRecord record;
+  record.call_id = "abc\t@host";
+  record.from = "sip:5551000@127.0.0.1";
+  record.request_uri = "sip:7773660;phone-context=p1234@gw;user=phone";
+  record.called_number = "7773660";
+  record.span = "span1";
+  record.timeslot = 3;
+  record.sip_status = 200;
+  record.cause = 16;
+  record.ended_by = "caller";
+  const auto line = app::CallRecordFile::format(record);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 11);
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_NE(line.find("\t-\t"), std::string::npos) << "an unanswered call has '-' for answered";
+  EXPECT_NE(line.find("abc @host"), std::string::npos);
+  EXPECT_NE(line.find("\t7773660\tspan1\t3\t200\t16\tcaller\n"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace gw

@@ -1,0 +1,247 @@
+// RTP and RTCP on the wire, loss counting by sequence number, RFC 4733 event
+// decisions, port pairs, and SpanDSP's DTMF through the project's wrappers.
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <set>
+#include <vector>
+
+#include "drivers/dsp/dsp.hpp"
+#include "gateway/media/port_allocator.hpp"
+#include "gateway/media/rtp_packet.hpp"
+#include "gateway/media/sequence_tracker.hpp"
+#include "gateway/media/telephone_events.hpp"
+
+namespace gw::media {
+namespace {
+
+std::vector<std::byte> bytes(std::initializer_list<int> values) {
+  std::vector<std::byte> out;
+  out.reserve(values.size());
+  for (const int value : values) out.push_back(static_cast<std::byte>(value));
+  return out;
+}
+
+TEST(RtpPacket, BuildThenParseGivesTheSameHeaderAndPayload) {
+  RtpHeader header{true, 8, 0xFFFE, 0xDEADBEEF, 0x01020304};
+  const auto payload = bytes({1, 2, 3, 4, 5});
+  std::array<std::byte, 64> out{};
+  const std::size_t length = build_rtp(header, payload, out);
+  ASSERT_EQ(length, kRtpHeaderBytes + payload.size());
+  EXPECT_EQ(out[0], std::byte{0x80});
+  EXPECT_EQ(out[1], std::byte{0x88}) << "marker and PT 8";
+  const auto parsed = parse_rtp(std::span(out).first(length));
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->header.marker);
+  EXPECT_EQ(parsed->header.payload_type, 8);
+  EXPECT_EQ(parsed->header.sequence, 0xFFFE);
+  EXPECT_EQ(parsed->header.timestamp, 0xDEADBEEFU);
+  EXPECT_EQ(parsed->header.ssrc, 0x01020304U);
+  EXPECT_TRUE(
+      std::equal(payload.begin(), payload.end(), parsed->payload.begin(), parsed->payload.end()));
+  EXPECT_EQ(build_rtp(header, payload, std::span(out).first(10)), 0U) << "too small";
+}
+
+TEST(RtpPacket, CsrcsExtensionAndPaddingAreSkipped) {
+  // V=2 P=1 X=1 CC=1, PT 0; one CSRC; a one-word extension; payload AA BB;
+  // two octets of padding.
+  const auto datagram = bytes({0xB1, 0x00, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3,  // header
+                               9,    9,    9, 9,                          // CSRC
+                               0xBE, 0xDE, 0, 1, 7, 7, 7, 7,              // extension
+                               0xAA, 0xBB, 0, 2});                        // payload, padding
+  const auto parsed = parse_rtp(datagram);
+  ASSERT_TRUE(parsed);
+  ASSERT_EQ(parsed->payload.size(), 2U);
+  EXPECT_EQ(parsed->payload[0], std::byte{0xAA});
+  EXPECT_EQ(parsed->payload[1], std::byte{0xBB});
+}
+
+TEST(RtpPacket, MalformedDatagramsAreRefused) {
+  EXPECT_FALSE(parse_rtp(bytes({0x80, 0, 0, 1})));                             // too short
+  EXPECT_FALSE(parse_rtp(bytes({0x40, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));     // version 1
+  EXPECT_FALSE(parse_rtp(bytes({0x82, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));     // CSRCs missing
+  EXPECT_FALSE(parse_rtp(bytes({0xA0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 9})));  // padding 9
+  EXPECT_FALSE(parse_rtp(bytes({0x80, 0xC8, 0, 6, 0, 0, 0, 2, 0, 0, 0, 3})));  // an RTCP SR
+  EXPECT_TRUE(parse_rtp(bytes({0x80, 0x00, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));
+}
+
+TEST(RtpPacket, TelephoneEventsRoundTrip) {
+  const TelephoneEvent event{11, true, 10, 800};
+  std::array<std::byte, kTelephoneEventBytes> out{};
+  build_telephone_event(event, out);
+  EXPECT_EQ(out[1], std::byte{0x8A}) << "E bit and volume 10";
+  const auto parsed = parse_telephone_event(out);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->event, 11);
+  EXPECT_TRUE(parsed->end);
+  EXPECT_EQ(parsed->volume, 10);
+  EXPECT_EQ(parsed->duration, 800);
+  EXPECT_FALSE(parse_telephone_event(bytes({1, 2, 3})));
+  EXPECT_EQ(event_digit(11), '#');
+  EXPECT_EQ(event_digit(0), '0');
+  EXPECT_EQ(event_digit(15), 'D');
+  EXPECT_FALSE(event_digit(16)) << "flash is no digit";
+  EXPECT_EQ(digit_event('*'), 10);
+  EXPECT_FALSE(digit_event('x'));
+}
+
+TEST(RtpPacket, SenderReportIsACompoundPacketWithACname) {
+  SenderInfo info{0xCAFEBABE, (std::uint64_t{3'900'000'000} << 32U) | 0x80000000U, 160, 50, 8000};
+  std::array<std::byte, 128> out{};
+  const std::size_t length = build_sender_report(info, "abc@sipgw", out);
+  ASSERT_GT(length, 28U);
+  EXPECT_EQ(length % 4, 0U);
+  const auto packet = std::span(out).first(length);
+  EXPECT_TRUE(looks_like_rtcp(packet));
+  EXPECT_EQ(out[1], std::byte{200});
+  EXPECT_EQ(out[28 + 1], std::byte{202}) << "SDES follows the SR";
+  EXPECT_EQ(out[28 + 8], std::byte{1}) << "CNAME item";
+  EXPECT_EQ(out[28 + 9], std::byte{9});
+  EXPECT_EQ(out[28 + 10], std::byte{'a'});
+  EXPECT_EQ(out[23], std::byte{50}) << "packet count";
+  EXPECT_FALSE(looks_like_rtcp(bytes({0x80, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));
+  EXPECT_EQ(build_sender_report(info, "abc", std::span(out).first(20)), 0U);
+}
+
+TEST(SequenceTracker, CountsLossAcrossTheWrap) {
+  SequenceTracker tracker;
+  for (std::uint32_t s = 65530; s < 65536 + 6; ++s) {
+    if (s == 65535 || s == 65537) continue;  // two lost, either side of the wrap
+    (void)tracker.track(1, static_cast<std::uint16_t>(s));
+  }
+  EXPECT_EQ(tracker.received(), 10U);
+  EXPECT_EQ(tracker.lost(), 2U);
+}
+
+TEST(SequenceTracker, DuplicatesAndReorderingAreNotLoss) {
+  SequenceTracker tracker;
+  EXPECT_EQ(tracker.track(1, 100), SequenceTracker::Verdict::restarted);
+  EXPECT_EQ(tracker.track(1, 102), SequenceTracker::Verdict::fresh);
+  EXPECT_EQ(tracker.lost(), 1U) << "101 missing, for now";
+  EXPECT_EQ(tracker.track(1, 101), SequenceTracker::Verdict::fresh);
+  EXPECT_EQ(tracker.track(1, 101), SequenceTracker::Verdict::duplicate);
+  EXPECT_EQ(tracker.track(1, 102), SequenceTracker::Verdict::duplicate);
+  EXPECT_EQ(tracker.track(1, 99), SequenceTracker::Verdict::fresh) << "before the first one";
+  EXPECT_EQ(tracker.received(), 4U);
+  EXPECT_EQ(tracker.lost(), 0U);
+}
+
+TEST(SequenceTracker, ANewSsrcOrAHugeJumpStartsOverAndKeepsTheLossSoFar) {
+  SequenceTracker tracker;
+  (void)tracker.track(1, 10);
+  (void)tracker.track(1, 13);  // 11 and 12 lost
+  EXPECT_EQ(tracker.track(2, 5000), SequenceTracker::Verdict::restarted);
+  (void)tracker.track(2, 5001);
+  EXPECT_EQ(tracker.lost(), 2U);
+  EXPECT_EQ(tracker.track(2, 30000), SequenceTracker::Verdict::restarted);
+  EXPECT_EQ(tracker.lost(), 2U) << "a restart is not 25000 lost packets";
+}
+
+TEST(TelephoneEvents, AReceivedEventStartsOnceAndEndsOnce) {
+  EventReceiver receiver;
+  const auto start = receiver.on_packet(1000, TelephoneEvent{5, false, 10, 160});
+  EXPECT_EQ(start.start, '5');
+  EXPECT_FALSE(start.stop_after);
+  const auto update = receiver.on_packet(1000, TelephoneEvent{5, false, 10, 320});
+  EXPECT_FALSE(update.start);
+  EXPECT_FALSE(update.stop_after);
+  const auto end = receiver.on_packet(1000, TelephoneEvent{5, true, 10, 800});
+  EXPECT_EQ(end.stop_after, 800U);
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    const auto again = receiver.on_packet(1000, TelephoneEvent{5, true, 10, 800});
+    EXPECT_FALSE(again.start);
+    EXPECT_FALSE(again.stop_after);
+  }
+  EXPECT_EQ(receiver.on_packet(5000, TelephoneEvent{9, false, 10, 160}).start, '9');
+  EXPECT_FALSE(receiver.on_packet(9000, TelephoneEvent{16, false, 10, 160}).start) << "flash";
+}
+
+TEST(TelephoneEvents, ADetectedDigitIsSentAsStartUpdatesAndThreeEnds) {
+  EventSender sender;
+  EventSender::Packets packets{};
+  std::vector<EventSender::Packet> sent;
+  const std::array<std::string_view, 10> changes{
+      std::string_view("7", 1), "", "", "", std::string_view("\0", 1), "", "", "", "", ""};
+  std::uint32_t timestamp = 4000;
+  for (const auto change : changes) {
+    const std::size_t count = sender.on_block(timestamp, change, packets);
+    sent.insert(sent.end(), packets.begin(), packets.begin() + static_cast<std::ptrdiff_t>(count));
+    timestamp += 160;
+  }
+  ASSERT_EQ(sent.size(), 4U + 3U);
+  EXPECT_TRUE(sent[0].marker);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i].timestamp, 4000U) << "every packet carries the event's start";
+    EXPECT_EQ(sent[i].event.event, 7);
+    if (i > 0) {
+      EXPECT_FALSE(sent[i].marker);
+    }
+  }
+  EXPECT_EQ(sent[3].event.duration, 640);
+  EXPECT_FALSE(sent[3].event.end);
+  for (std::size_t i = 4; i < 7; ++i) {
+    EXPECT_TRUE(sent[i].event.end);
+    EXPECT_EQ(sent[i].event.duration, 640);
+  }
+}
+
+TEST(PortAllocator, HandsOutEvenPairsRoundRobinAndReusesReleasedOnes) {
+  PortAllocator ports(1001, 1009);  // pairs at 1002, 1004, 1006, 1008
+  std::set<std::uint16_t> bound;
+  const PortAllocator::Binder bind = [&](std::uint16_t port) {
+    bound.insert(port);
+    return std::error_code{};
+  };
+  std::error_code error;
+  std::vector<std::uint16_t> got;
+  got.reserve(4);
+  for (int i = 0; i < 4; ++i) got.push_back(ports.allocate(bind, error).value_or(0));
+  EXPECT_EQ(got, (std::vector<std::uint16_t>{1002, 1004, 1006, 1008}));
+  EXPECT_FALSE(ports.allocate(bind, error));
+  EXPECT_EQ(error, std::errc::address_in_use);
+  ports.release(1004);
+  EXPECT_EQ(ports.allocate(bind, error), 1004);
+  EXPECT_EQ(ports.pairs_in_use(), 4U);
+}
+
+TEST(PortAllocator, SkipsPairsInUseElsewhereAndStopsOnOtherErrors) {
+  PortAllocator ports(2000, 2005);
+  std::error_code error;
+  const auto busy_first = [](std::uint16_t port) {
+    return port == 2000 ? std::make_error_code(std::errc::address_in_use) : std::error_code{};
+  };
+  EXPECT_EQ(ports.allocate(busy_first, error), 2002);
+  const auto refused = [](std::uint16_t) {
+    return std::make_error_code(std::errc::address_not_available);
+  };
+  EXPECT_FALSE(ports.allocate(refused, error));
+  EXPECT_EQ(error, std::errc::address_not_available);
+}
+
+class DtmfThroughG711 : public testing::TestWithParam<tdm::Law> {};
+
+TEST_P(DtmfThroughG711, AGeneratedDigitIsDetectedWithItsStartAndEnd) {
+  dsp::prepare_dtmf();
+  dsp::DtmfGenerator generator(GetParam());
+  dsp::DtmfDetector detector(GetParam());
+  std::string seen;
+  for (const char digit : std::string("5#")) {
+    ASSERT_TRUE(generator.start(digit));
+    generator.stop_after(100 * 8);
+    for (int block = 0; block < 12; ++block) {
+      std::array<std::byte, 160> audio{};
+      audio.fill(tdm::idle_code(GetParam()));
+      (void)generator.fill(audio);
+      seen += detector.feed(audio);
+    }
+    EXPECT_FALSE(generator.active());
+  }
+  EXPECT_EQ(seen, std::string("5\0#\0", 4));
+  EXPECT_FALSE(generator.start('x'));
+}
+
+INSTANTIATE_TEST_SUITE_P(Laws, DtmfThroughG711, testing::Values(tdm::Law::alaw, tdm::Law::mulaw));
+
+}  // namespace
+}  // namespace gw::media
