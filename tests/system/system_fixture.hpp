@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -185,8 +186,6 @@ inline pid_t start_sipp(const GatewayProcess& gateway, const std::string& scenar
                                 file.string(),
                                 "-i",
                                 "127.0.0.1",
-                                "-p",
-                                std::to_string(gateway.sip_port() + 1),
                                 "-nostdin",
                                 "-timeout",
                                 "30s",
@@ -200,6 +199,10 @@ inline pid_t start_sipp(const GatewayProcess& gateway, const std::string& scenar
   for (const auto& [key, value] : keys) {
     args.insert(args.end(), {"-key", key, value});
   }
+  // SIPp's own port: the one after the gateway's, unless the test runs
+  // several SIPp at once and gives each its own.
+  if (std::find(extra.begin(), extra.end(), "-p") == extra.end())
+    args.insert(args.end(), {"-p", std::to_string(gateway.sip_port() + 1)});
   args.insert(args.end(), extra.begin(), extra.end());
   return spawn(args, (gateway.dir() / (name + ".out")).string());
 }
@@ -228,6 +231,42 @@ inline int run_sipp(const GatewayProcess& gateway, const std::string& scenario,
                     const std::map<std::string, std::string>& keys,
                     const std::vector<std::string>& extra = {}) {
   return finish_sipp(gateway, start_sipp(gateway, scenario, keys, extra), scenario);
+}
+
+struct Refusal {
+  std::string ruri;
+  int status;
+  std::string reason;        // the Reason header's Q.850 cause; empty: a Warning instead
+  bool retry_after = false;  // a Retry-After header is expected too
+};
+
+// Fills tests/system/sipp/refused.xml.in template for one refusal and returns its path.
+inline std::string refusal_scenario(const GatewayProcess& gateway, const Refusal& refusal,
+                                    int index) {
+  std::string scenario = read_text(std::string(SIPP_SCENARIOS) + "/refused.xml.in");
+  std::string checks = refusal.reason.empty()
+                           ? "      <ereg regexp=\"^ *399 \" search_in=\"hdr\" header=\"Warning:\" "
+                             "check_it=\"true\" assign_to=\"why\"/>\n"
+                           : "      <ereg regexp=\"Q\\.850 *; *cause=" + refusal.reason +
+                                 "(;|$| )\" search_in=\"hdr\" header=\"Reason:\" check_it=\"true\" "
+                                 "assign_to=\"why\"/>\n";
+  const auto fill = [&scenario](const char* marker, const std::string& text) {
+    for (auto at = scenario.find(marker); at != std::string::npos; at = scenario.find(marker)) {
+      scenario.replace(at, std::string_view(marker).size(), text);
+    }
+  };
+  if (refusal.retry_after) {
+    checks +=
+        "      <ereg regexp=\"^ *[0-9]+\" search_in=\"hdr\" header=\"Retry-After:\" "
+        "check_it=\"true\" assign_to=\"retry\"/>\n";
+  }
+  fill("@STATUS@", std::to_string(refusal.status));
+  fill("@CHECKS@", checks);
+  fill("@REFS@", refusal.retry_after ? "why,retry" : "why");
+  fill("@CHECK@", refusal.reason.empty() ? "a Warning" : "a Reason");
+  const auto path = gateway.dir() / ("refused_" + std::to_string(index) + ".xml");
+  std::ofstream(path) << scenario;
+  return path.string();
 }
 
 }  // namespace gw::test

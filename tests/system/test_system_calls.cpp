@@ -127,34 +127,32 @@ TEST_F(SystemCalls, CallOverTcp) {
   EXPECT_EQ(call("call.xml", private_plan("7773660"), peer, {"-t", "t1", "-d", "500"}), 0);
 }
 
-struct Refusal {
-  std::string ruri;
-  int status;
-  std::string reason;  // the Reason header's Q.850 cause; empty: a Warning instead
-};
-
-// Fills the refused.xml.in template for one refusal and returns its path.
-std::string refusal_scenario(const GatewayProcess& gateway, const Refusal& refusal, int index) {
-  std::string scenario = read_text(std::string(SIPP_SCENARIOS) + "/refused.xml.in");
-  const std::string checks =
-      refusal.reason.empty()
-          ? "      <ereg regexp=\"^ *399 \" search_in=\"hdr\" header=\"Warning:\" "
-            "check_it=\"true\" assign_to=\"why\"/>\n"
-          : "      <ereg regexp=\"Q\\.850 *; *cause=" + refusal.reason +
-                "(;|$| )\" search_in=\"hdr\" header=\"Reason:\" check_it=\"true\" "
-                "assign_to=\"why\"/>\n";
-  const auto fill = [&scenario](const char* marker, const std::string& text) {
-    for (auto at = scenario.find(marker); at != std::string::npos; at = scenario.find(marker)) {
-      scenario.replace(at, std::string_view(marker).size(), text);
-    }
-  };
-  fill("@STATUS@", std::to_string(refusal.status));
-  fill("@CHECKS@", checks);
-  fill("@REFS@", "why");
-  fill("@CHECK@", refusal.reason.empty() ? "a Warning" : "a Reason");
-  const auto path = gateway.dir() / ("refused_" + std::to_string(index) + ".xml");
-  std::ofstream(path) << scenario;
-  return path.string();
+TEST_F(SystemCalls, DtmfAsRfc4733ReachesThePstnAndComesBack) {
+  // The digit is played on the B-channel as tones, the simulated PSTN echoes
+  // them, the gateway detects them in-band and sends them to the caller as
+  // RFC 4733 events: both directions of DTMF in one go.
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "call.xml",
+                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "3000"});
+  ASSERT_TRUE(peer.wait_for_packets(5, std::chrono::seconds(10)));
+  peer.clear();
+  peer.send_digit(7, 101);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  int events = 0;
+  bool seven = false;
+  bool ended = false;
+  for (const auto& packet : peer.packets()) {
+    if (packet.payload_type != 101 || packet.payload.size() < 4) continue;
+    ++events;
+    seven = seven || std::to_integer<int>(packet.payload[0]) == 7;
+    ended = ended || (std::to_integer<int>(packet.payload[1]) & 0x80) != 0;
+  }
+  EXPECT_GT(events, 0) << "no RFC 4733 event came back";
+  EXPECT_TRUE(seven) << "the event that came back is not digit 7";
+  EXPECT_TRUE(ended) << "no end-of-event packet";
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
 }
 
 TEST_F(SystemCalls, PstnRefusalsGetTheRfc3398StatusWithTheQ850Reason) {
@@ -194,7 +192,7 @@ TEST_F(SystemCalls, NumbersTheGatewayCannotRouteOrDialAreRefusedWithAWarning) {
 
 TEST_F(SystemCalls, CancelWhileRingingGets487AndClearsTheIsdnCall) {
   RtpPeer peer;
-  EXPECT_EQ(call("cancel.xml", private_plan("4801234"), peer), 0);
+  EXPECT_EQ(call("cancel.xml", private_plan("4801234"), peer, {"-d", "500"}), 0);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   const auto record = last_record();
   EXPECT_EQ(record[kSipStatus], "487");

@@ -62,6 +62,31 @@ TEST_F(SystemLoad, HundredConcurrentCallsWithAudioAllSucceed) {
   EXPECT_GE(peak_busy, 95);
 }
 
+TEST_F(SystemLoad, AFullGatewayAnswers503WithRetryAfterToCallsAndToOptions) {
+  // 120 calls ringing (4801234 never answers) take every B-channel; then a
+  // load balancer's OPTIONS and one more INVITE both get 503 with
+  // Retry-After; the ringing calls are cancelled after 6 s.
+  const pid_t ringing = start_sipp(
+      *gateway_, "cancel.xml",
+      {{"ruri", "sip:4801234;phone-context=p1234@127.0.0.1;user=phone"}, {"rtp_port", "9"}},
+      {"-m", "120", "-l", "120", "-r", "100", "-d", "6000", "-max_socket", "500"});
+  bool full = false;
+  for (int i = 0; i < 50 && !full; ++i) {
+    full = gateway_->status_sum("idle") == 0;
+    if (!full) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(full) << gateway_->command("status");
+  const auto options = start_sipp(*gateway_, "options_503.xml", {},
+                                  {"-m", "1", "-p", std::to_string(gateway_->sip_port() + 3)});
+  EXPECT_EQ(finish_sipp(*gateway_, options, "options_503.xml"), 0);
+  const Refusal refusal{kPrivatePlanCall, 503, "34", true};
+  const auto one_more = start_sipp(*gateway_, refusal_scenario(*gateway_, refusal, 1),
+                                   {{"ruri", kPrivatePlanCall}, {"rtp_port", "9"}},
+                                   {"-m", "1", "-p", std::to_string(gateway_->sip_port() + 4)});
+  EXPECT_EQ(finish_sipp(*gateway_, one_more, "refused_1.xml"), 0);
+  EXPECT_EQ(finish_sipp(*gateway_, ringing, "cancel.xml", std::chrono::seconds(60)), 0);
+}
+
 TEST_F(SystemLoad, TheGatewaySurvivesEveryRfc4475MessageAndACallWorksAfter) {
   ASSERT_TRUE(std::filesystem::is_directory(RFC4475_DIR))
       << RFC4475_DIR << " is missing: the tests read ../shared beside the clone";
