@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <fstream>
 #include <future>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +25,18 @@ void make_data_dir(const std::string& path) {
   }
 }
 
+pstnsim::RuleSet read_rules(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("--pstn-rules: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return pstnsim::RuleSet::parse(text.str());
+  } catch (const std::invalid_argument& error) {
+    throw std::runtime_error("--pstn-rules: " + path + ": " + error.what());
+  }
+}
+
 }  // namespace
 
 DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& options, Log log)
@@ -33,8 +46,9 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
 
   pstnsim::SwitchConfig sim;
   sim.switchtype = isdn::SwitchType::euroisdn_e1;
-  if (!options_.quiet)
-    sim.log = [this](std::string_view line) { log_("pstnsim: " + std::string(line)); };
+  if (!options_.pstn_rules.empty()) sim.rules = read_rules(options_.pstn_rules);
+  // pstnsim's own lines start with "pstnsim: " already.
+  if (!options_.quiet) sim.log = log_;
   pstn_ = std::make_unique<pstnsim::PstnSwitch>(sim_io_, std::move(sim));
 
   media::MediaConfig media_config;

@@ -38,8 +38,8 @@ std::optional<std::string> parse_int(const std::string& flag, const std::string&
 }
 
 bool takes_value(const std::string& flag) {
-  for (const char* known : {"--bind", "--rtp-bind", "--data-dir", "--sip-port", "--rtp-ports",
-                            "--spans", "--media-workers"}) {
+  for (const char* known : {"--bind", "--rtp-bind", "--data-dir", "--pstn-rules", "--sip-port",
+                            "--rtp-ports", "--spans", "--media-workers"}) {
     if (flag == known) return true;
   }
   return false;
@@ -58,6 +58,8 @@ const char* usage_text() noexcept {
          "  --rtp-ports LO-HI  RTP/RTCP port range (default 16384-32767)\n"
          "  --data-dir DIR     call records and the control socket (default /var/lib/sipgw)\n"
          "  --spans N          demo spans, 30 B-channels each (default 2)\n"
+         "  --pstn-rules FILE  the simulated PSTN's behaviour (pstnsim --print-rules shows\n"
+         "                     the default table and its syntax is in the README)\n"
          "  --media-workers N  RTP threads (default 2)\n"
          "  --quiet            no per-call log lines\n"
          "  --debug-isdn       Q.921/Q.931 decodes in the log\n";
@@ -86,6 +88,8 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
       options.rtp_bind = value();
     } else if (flag == "--data-dir") {
       options.data_dir = value();
+    } else if (flag == "--pstn-rules") {
+      options.pstn_rules = value();
     } else if (flag == "--sip-port") {
       error = parse_int(flag, value(), 1, 65535, options.sip_port);
     } else if (flag == "--rtp-ports") {

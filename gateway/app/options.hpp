@@ -17,9 +17,10 @@ struct Options {
   std::uint16_t rtp_port_min = 16384;
   std::uint16_t rtp_port_max = 32767;
   std::string data_dir = "/var/lib/sipgw";
-  int demo_spans = 2;     // loopback E1 spans wired to the simulated PSTN
-  int media_workers = 2;  // RTP threads
-  bool quiet = false;     // no per-call log lines
+  std::string pstn_rules;  // the simulated PSTN's behaviour; empty: its default table
+  int demo_spans = 2;      // loopback E1 spans wired to the simulated PSTN
+  int media_workers = 2;   // RTP threads
+  bool quiet = false;      // no per-call log lines
   bool debug_isdn = false;
 };
 

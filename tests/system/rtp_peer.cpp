@@ -54,7 +54,7 @@ void RtpPeer::receive_loop() {
     packet.sequence = static_cast<std::uint16_t>((bytes[2] << 8) | bytes[3]);
     packet.timestamp = (std::uint32_t{bytes[4]} << 24) | (std::uint32_t{bytes[5]} << 16) |
                        (std::uint32_t{bytes[6]} << 8) | bytes[7];
-    const std::size_t header = kHeader + 4 * (bytes[0] & 0x0f);
+    const std::size_t header = kHeader + std::size_t{4} * (bytes[0] & 0x0fU);
     if (static_cast<std::size_t>(got) < header) continue;
     packet.payload.assign(buffer.begin() + static_cast<std::ptrdiff_t>(header),
                           buffer.begin() + got);

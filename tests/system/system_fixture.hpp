@@ -154,7 +154,7 @@ class GatewayProcess {
            at = status.find("link up", at + 1)) {
         ++up;
       }
-      if (static_cast<int>(up) == spans && status_sum("idle") == spans * 30) return true;
+      if (static_cast<int>(up) == spans && status_sum("idle") == 30L * spans) return true;
       int exit_status = 0;
       if (::waitpid(pid_, &exit_status, WNOHANG) == pid_) return false;
       std::this_thread::sleep_for(50ms);

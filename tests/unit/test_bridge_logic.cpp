@@ -92,7 +92,7 @@ TEST(RouteTable, PrivatePlansAndGlobalNumbersFindTheirSpans) {
   EXPECT_EQ(routes.find(target("7773660;phone-context=example.com")), nullptr);
 }
 
-std::variant<app::Options, std::string> parse(std::vector<std::string> args) {
+std::variant<app::Options, std::string> parse(const std::vector<std::string>& args) {
   return app::parse_options(args);
 }
 
