@@ -1,6 +1,7 @@
 #include "drivers/dsp/dsp.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string_view>
@@ -189,8 +190,25 @@ std::string DtmfDetector::feed(std::span<const std::byte> block) {
   return state_->changes;
 }
 
+// SpanDSP's plc_fillin() normalises its history ring with a memcpy whose
+// ranges overlap whenever the ring's write position is under half its length
+// (libspandsp 0.0.6). Glibc happens to copy such ranges correctly, but it is
+// undefined behaviour and AddressSanitizer aborts on it. A history of exactly
+// PLC_HISTORY_LEN samples handed to plc_rx() resets that position to zero, so
+// we keep our own copy of the last PLC_HISTORY_LEN samples and replay it just
+// before the first concealed frame: the normalisation then has nothing to move.
 struct LossConcealer::State {
   plc_state_t* plc = nullptr;
+  std::array<std::int16_t, PLC_HISTORY_LEN> history{};
+  bool concealing = false;
+
+  void remember(std::span<const std::int16_t> samples) {
+    const auto keep = std::min(samples.size(), history.size());
+    std::shift_left(history.begin(), history.end(), static_cast<std::ptrdiff_t>(keep));
+    std::copy(samples.end() - static_cast<std::ptrdiff_t>(keep), samples.end(),
+              history.end() - static_cast<std::ptrdiff_t>(keep));
+  }
+
   ~State() {
     if (plc != nullptr) plc_free(plc);
   }
@@ -207,10 +225,18 @@ LossConcealer::~LossConcealer() = default;
 
 void LossConcealer::received(std::span<std::int16_t> samples) {
   plc_rx(state_->plc, samples.data(), static_cast<int>(samples.size()));
+  state_->remember(samples);
+  state_->concealing = false;
 }
 
 void LossConcealer::conceal(std::span<std::int16_t> samples) {
+  if (!state_->concealing) {
+    auto replay = state_->history;
+    plc_rx(state_->plc, replay.data(), static_cast<int>(replay.size()));
+    state_->concealing = true;
+  }
   plc_fillin(state_->plc, samples.data(), static_cast<int>(samples.size()));
+  state_->remember(samples);
 }
 
 }  // namespace gw::dsp

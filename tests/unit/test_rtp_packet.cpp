@@ -1,5 +1,5 @@
 // RTP and RTCP on the wire, loss counting by sequence number, RFC 4733 event
-// decisions, port pairs, and SpanDSP's DTMF through the project's wrappers.
+// decisions and port pairs.
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,6 @@
 #include <set>
 #include <vector>
 
-#include "drivers/dsp/dsp.hpp"
 #include "gateway/media/port_allocator.hpp"
 #include "gateway/media/rtp_packet.hpp"
 #include "gateway/media/sequence_tracker.hpp"
@@ -218,30 +217,6 @@ TEST(PortAllocator, SkipsPairsInUseElsewhereAndStopsOnOtherErrors) {
   EXPECT_FALSE(ports.allocate(refused, error));
   EXPECT_EQ(error, std::errc::address_not_available);
 }
-
-class DtmfThroughG711 : public testing::TestWithParam<tdm::Law> {};
-
-TEST_P(DtmfThroughG711, AGeneratedDigitIsDetectedWithItsStartAndEnd) {
-  dsp::prepare_dtmf();
-  dsp::DtmfGenerator generator(GetParam());
-  dsp::DtmfDetector detector(GetParam());
-  std::string seen;
-  for (const char digit : std::string("5#")) {
-    ASSERT_TRUE(generator.start(digit));
-    generator.stop_after(100 * 8);
-    for (int block = 0; block < 12; ++block) {
-      std::array<std::byte, 160> audio{};
-      audio.fill(tdm::idle_code(GetParam()));
-      (void)generator.fill(audio);
-      seen += detector.feed(audio);
-    }
-    EXPECT_FALSE(generator.active());
-  }
-  EXPECT_EQ(seen, std::string("5\0#\0", 4));
-  EXPECT_FALSE(generator.start('x'));
-}
-
-INSTANTIATE_TEST_SUITE_P(Laws, DtmfThroughG711, testing::Values(tdm::Law::alaw, tdm::Law::mulaw));
 
 }  // namespace
 }  // namespace gw::media
