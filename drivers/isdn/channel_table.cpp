@@ -34,12 +34,14 @@ const ChannelTable::Slot* ChannelTable::slot(int timeslot) const {
   return &slots_[static_cast<std::size_t>(timeslot)];
 }
 
-std::optional<int> ChannelTable::hunt(CallId call) {
+std::optional<int> ChannelTable::hunt(CallId call, std::optional<Hunting> hunting) {
+  const Hunting order = hunting.value_or(hunting_);
+  if (order == Hunting::least_recent) return hunt_least_recent(call);
   const std::size_t n = bearers_.size();
   for (std::size_t i = 0; i < n; ++i) {
     std::size_t index = i;
-    if (hunting_ == Hunting::descending) index = n - 1 - i;
-    if (hunting_ == Hunting::round_robin) index = (next_round_robin_ + i) % n;
+    if (order == Hunting::descending) index = n - 1 - i;
+    if (order == Hunting::round_robin) index = (next_round_robin_ + i) % n;
     const int timeslot = bearers_[index];
     if (claim(timeslot, call)) {
       next_round_robin_ = (index + 1) % n;
@@ -47,6 +49,21 @@ std::optional<int> ChannelTable::hunt(CallId call) {
     }
   }
   return std::nullopt;
+}
+
+std::optional<int> ChannelTable::hunt_least_recent(CallId call) {
+  std::optional<int> oldest;
+  std::uint64_t oldest_release = 0;
+  for (const int timeslot : bearers_) {
+    const Slot& s = slots_[static_cast<std::size_t>(timeslot)];
+    if (s.state != ChannelState::idle) continue;
+    if (!oldest || s.released < oldest_release) {
+      oldest = timeslot;
+      oldest_release = s.released;
+    }
+  }
+  if (oldest) claim(*oldest, call);
+  return oldest;
 }
 
 bool ChannelTable::claim(int timeslot, CallId call) {
@@ -70,6 +87,7 @@ void ChannelTable::release(int timeslot, CallId call) {
   if (s == nullptr || s->state != ChannelState::in_use || s->owner != call) return;
   s->state = s->operator_out_of_service ? ChannelState::out_of_service : ChannelState::idle;
   s->owner = 0;
+  s->released = ++release_count_;
 }
 
 void ChannelTable::begin_restart(int timeslot) {

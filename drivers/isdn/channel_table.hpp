@@ -25,8 +25,9 @@ class ChannelTable {
  public:
   ChannelTable(tdm::Layout layout, Hunting hunting);
 
-  // Hunts a free bearer for `call` and marks it in use; nullopt when none is free.
-  std::optional<int> hunt(CallId call);
+  // Hunts a free bearer for `call` (the table's hunting unless `hunting` says
+  // otherwise) and marks it in use; nullopt when none is free.
+  std::optional<int> hunt(CallId call, std::optional<Hunting> hunting = std::nullopt);
   // Marks `timeslot` in use by `call` if it is an idle bearer.
   bool claim(int timeslot, CallId call);
   // Hands an in-use bearer to another call (the network wins a glare).
@@ -51,7 +52,9 @@ class ChannelTable {
     ChannelState state = ChannelState::idle;
     CallId owner = 0;
     bool operator_out_of_service = false;
+    std::uint64_t released = 0;  // release_count_ when it last went idle; 0: never used
   };
+  std::optional<int> hunt_least_recent(CallId call);
   [[nodiscard]] Slot* slot(int timeslot);
   [[nodiscard]] const Slot* slot(int timeslot) const;
 
@@ -60,6 +63,7 @@ class ChannelTable {
   std::vector<int> bearers_;  // hunting order for ascending
   std::vector<Slot> slots_;   // indexed by timeslot
   std::size_t next_round_robin_ = 0;
+  std::uint64_t release_count_ = 0;
 };
 
 }  // namespace gw::isdn

@@ -18,6 +18,19 @@ bool inband_info(int progress_mask) {
   return (progress_mask & (PRI_PROG_CALL_NOT_E2E_ISDN | PRI_PROG_INBAND_AVAILABLE)) != 0;
 }
 
+// The diversion counter comes only with a redirecting subcommand (the
+// Redirecting Number IE has no counter); one diversion otherwise.
+int redirect_count(const pri_event_ring& ring) {
+  if (ring.subcmds == nullptr) return 1;
+  for (int i = 0; i < ring.subcmds->counter_subcmd; ++i) {
+    const pri_subcommand& sub = ring.subcmds->subcmd[i];
+    if (sub.cmd == PRI_SUBCMD_REDIRECTING && sub.u.redirecting.count > 0) {
+      return sub.u.redirecting.count;
+    }
+  }
+  return 1;
+}
+
 }  // namespace
 
 void PriSpan::handle_event(void* raw) {
@@ -135,6 +148,13 @@ void PriSpan::handle_ring(void* raw) {
   details.called = number_from_wire(ring.callednum, ring.calledplan, 0);
   details.calling = number_from_wire(ring.callingnum, ring.callingplan, ring.callingpres);
   details.calling_name = ring.callingname;
+  if (ring.redirectingnum[0] != '\0') {
+    Redirecting redirecting;
+    redirecting.from = number_from_wire(ring.redirectingnum, ring.callingplanrdnis, 0);
+    redirecting.reason = redirect_reason_from_wire(ring.redirectingreason);
+    redirecting.count = redirect_count(ring);
+    details.redirecting = redirecting;
+  }
   details.timeslot = slot;
   details.sending_complete = ring.complete != 0;
   listener_.on_incoming(id, details);

@@ -249,6 +249,19 @@ bool PriSpan::send_setup(Call& call) {
       calling.empty() ? PRES_NUMBER_NOT_AVAILABLE : call.setup.calling.presentation_octet();
   pri_sr_set_caller(sr.get(), calling.data(), name.empty() ? nullptr : name.data(),
                     call.setup.calling.plan_octet(), presentation);
+  if (call.setup.redirecting) {
+    // The Redirecting Number IE; libpri copies the struct.
+    const Redirecting& from = *call.setup.redirecting;
+    pri_party_redirecting redirecting{};
+    redirecting.from.number.valid = 1;
+    redirecting.from.number.presentation = from.from.presentation_octet();
+    redirecting.from.number.plan = from.from.plan_octet();
+    from.from.digits.copy(redirecting.from.number.str, sizeof redirecting.from.number.str - 1);
+    redirecting.count = std::max(from.count, 1);
+    redirecting.reason = static_cast<int>(from.reason);
+    redirecting.orig_reason = redirecting.reason;
+    pri_sr_set_redirecting_parties(sr.get(), &redirecting);
+  }
   if (pri_setup(pri_, call.q931, sr.get()) != 0) {
     call.q931 = nullptr;
     return false;
@@ -265,7 +278,7 @@ PriSpan::Placed PriSpan::place_call(const CallSetup& setup) {
   if (setup.timeslot) {
     if (channels_.claim(*setup.timeslot, id)) slot = setup.timeslot;
   } else {
-    slot = channels_.hunt(id);
+    slot = channels_.hunt(id, setup.hunting);
   }
   if (!slot)
     return {0, setup.timeslot ? Cause::requested_channel_unavailable : Cause::no_circuit_available};

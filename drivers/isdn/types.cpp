@@ -125,6 +125,8 @@ std::string_view to_string(Hunting hunting) noexcept {
       return "descending";
     case Hunting::round_robin:
       return "round-robin";
+    case Hunting::least_recent:
+      return "least-recent";
   }
   return "unknown";
 }
@@ -161,7 +163,54 @@ std::optional<Hunting> parse_hunting(std::string_view text) noexcept {
   if (text == "ascending") return Hunting::ascending;
   if (text == "descending") return Hunting::descending;
   if (text == "round-robin" || text == "round_robin") return Hunting::round_robin;
+  if (text == "least-recent" || text == "least_recent") return Hunting::least_recent;
   return std::nullopt;
+}
+
+std::optional<Ton> parse_ton(std::string_view text) noexcept {
+  for (const Ton ton : {Ton::unknown, Ton::international, Ton::national, Ton::network_specific,
+                        Ton::subscriber, Ton::abbreviated}) {
+    if (text == to_string(ton)) return ton;
+  }
+  return std::nullopt;
+}
+
+std::optional<Npi> parse_npi(std::string_view text) noexcept {
+  for (const Npi npi :
+       {Npi::unknown, Npi::isdn, Npi::data, Npi::telex, Npi::national, Npi::private_plan}) {
+    if (text == to_string(npi)) return npi;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(RedirectReason reason) noexcept {
+  switch (reason) {
+    case RedirectReason::unknown:
+      return "unknown";
+    case RedirectReason::busy:
+      return "busy";
+    case RedirectReason::no_reply:
+      return "no-reply";
+    case RedirectReason::deflection:
+      return "deflection";
+    case RedirectReason::out_of_order:
+      return "out-of-order";
+    case RedirectReason::by_called_dte:
+      return "by-called-dte";
+    case RedirectReason::unconditional:
+      return "unconditional";
+  }
+  return "unknown";
+}
+
+RedirectReason redirect_reason_from_wire(int value) noexcept {
+  for (const RedirectReason reason :
+       {RedirectReason::busy, RedirectReason::no_reply, RedirectReason::deflection,
+        RedirectReason::out_of_order, RedirectReason::by_called_dte,
+        RedirectReason::unconditional}) {
+    if (static_cast<int>(reason) == value) return reason;
+  }
+  return RedirectReason::unknown;
 }
 
 }  // namespace gw::isdn

@@ -70,15 +70,45 @@ struct PartyNumber {
   friend bool operator==(const PartyNumber&, const PartyNumber&) = default;
 };
 
+// Why a call was redirected (Q.931 Redirecting Number IE, octet 3b).
+enum class RedirectReason : std::uint8_t {
+  unknown = 0,
+  busy = 1,
+  no_reply = 2,
+  deflection = 3,
+  out_of_order = 9,
+  by_called_dte = 10,
+  unconditional = 15,
+};
+
+// A forwarded call: who forwarded it, why, and how many times it has been
+// (RFC 5806 Diversion and RFC 7044 History-Info on the SIP side).
+struct Redirecting {
+  PartyNumber from;
+  RedirectReason reason = RedirectReason::unknown;
+  int count = 1;
+  friend bool operator==(const Redirecting&, const Redirecting&) = default;
+};
+
+[[nodiscard]] std::string_view to_string(RedirectReason reason) noexcept;
+// Anything but the defined values is "unknown".
+[[nodiscard]] RedirectReason redirect_reason_from_wire(int value) noexcept;
+
 [[nodiscard]] PartyNumber number_from_wire(std::string_view digits, int plan_octet,
                                            int presentation_octet);
+
+// least_recent: the bearer (or trunk) idle the longest, which spreads wear and
+// keeps away from the one the far end most likely just released.
+enum class Hunting : std::uint8_t { ascending, descending, round_robin, least_recent };
 
 struct CallSetup {
   PartyNumber called;
   PartyNumber calling;
   std::string calling_name;
-  std::optional<int> timeslot;  // a channel the caller insists on; otherwise hunted
-  bool exclusive = true;        // Q.931 channel identification: exclusive or preferred
+  std::optional<int> timeslot;     // a channel the caller insists on; otherwise hunted
+  std::optional<Hunting> hunting;  // this call's hunting (its trunk group's); else the span's
+  std::optional<Redirecting> redirecting;
+  bool exclusive = true;  // Q.931 channel identification: exclusive or preferred
 };
 
 struct IncomingCall {
@@ -87,9 +117,8 @@ struct IncomingCall {
   std::string calling_name;
   int timeslot = 0;
   bool sending_complete = false;
+  std::optional<Redirecting> redirecting;
 };
-
-enum class Hunting : std::uint8_t { ascending, descending, round_robin };
 
 [[nodiscard]] std::string_view to_string(Side side) noexcept;
 [[nodiscard]] std::string_view to_string(SwitchType type) noexcept;
@@ -101,5 +130,8 @@ enum class Hunting : std::uint8_t { ascending, descending, round_robin };
 // euroisdn, qsig, ni1, and the project's own spellings.
 [[nodiscard]] std::optional<SwitchType> parse_switchtype(std::string_view text) noexcept;
 [[nodiscard]] std::optional<Hunting> parse_hunting(std::string_view text) noexcept;
+// The names to_string() gives.
+[[nodiscard]] std::optional<Ton> parse_ton(std::string_view text) noexcept;
+[[nodiscard]] std::optional<Npi> parse_npi(std::string_view text) noexcept;
 
 }  // namespace gw::isdn

@@ -29,6 +29,24 @@ TEST(ChannelTable, RoundRobinMovesOnAfterEachCall) {
   EXPECT_EQ(table.hunt(3), 3);
 }
 
+TEST(ChannelTable, LeastRecentTakesTheBearerIdleLongest) {
+  ChannelTable table(tdm::Layout(tdm::Shape::t1), Hunting::least_recent);
+  EXPECT_EQ(table.hunt(1), 1) << "never used: lowest first";
+  EXPECT_EQ(table.hunt(2), 2);
+  table.release(2, 2);
+  table.release(1, 1);
+  EXPECT_EQ(table.hunt(3), 3) << "channels never used are idle longest";
+  for (CallId call = 4; call <= 23; ++call) ASSERT_TRUE(table.hunt(call));
+  EXPECT_EQ(table.hunt(24), 2) << "released before channel 1";
+  EXPECT_EQ(table.hunt(25), 1);
+}
+
+TEST(ChannelTable, ACallsOwnHuntingOverridesTheTables) {
+  ChannelTable table(tdm::Layout(tdm::Shape::e1), Hunting::ascending);
+  EXPECT_EQ(table.hunt(1, Hunting::descending), 31);
+  EXPECT_EQ(table.hunt(2), 1);
+}
+
 TEST(ChannelTable, FullSpanHuntsNothing) {
   ChannelTable table(tdm::Layout(tdm::Shape::t1), Hunting::ascending);
   for (int i = 0; i < 23; ++i) ASSERT_TRUE(table.hunt(static_cast<CallId>(i + 1)));
