@@ -92,7 +92,7 @@ void PstnSwitch::hangup(SimCallRef ref, isdn::Cause cause) {
 
 void PstnSwitch::on_incoming(SimCallRef ref, const isdn::IncomingCall& details) {
   if (on_setup) on_setup(ref.span, details);
-  const Rule& rule = config_.rules.match(details.called.digits);
+  const Rule& rule = config_.rules.match(details.called.digits, pri(ref.span).span().name());
   if (config_.log) {
     config_.log("pstnsim: SETUP to " + details.called.digits + " (ton " +
                 std::string(isdn::to_string(details.called.ton)) + ", npi " +

@@ -67,9 +67,18 @@ void apply_option(Rule& rule, std::string_view option, int line) {
     rule.hangup_after = parse_duration(value, line, key);
   } else if (key == "tone") {
     rule.tone = parse_duration(value, line, key);
+  } else if (key == "span") {
+    if (value.empty()) fail(line, key, "needs a span name");
+    rule.span = value;
   } else {
-    fail(line, key, "unknown option (cause, ring, timeout, hangup, tone)");
+    fail(line, key, "unknown option (cause, ring, timeout, hangup, tone, span)");
   }
+}
+
+// "span1" names the loopback pair whose ends are "span1/a" and "span1/b".
+bool span_matches(std::string_view wanted, std::string_view span) {
+  return span == wanted ||
+         (span.starts_with(wanted) && span.size() > wanted.size() && span[wanted.size()] == '/');
 }
 
 }  // namespace
@@ -123,12 +132,12 @@ RuleSet RuleSet::parse(std::string_view text) {
 }
 
 void RuleSet::add(Rule rule) {
-  if (rule.prefix == "*") {
+  if (rule.prefix == "*" && rule.span.empty()) {
     fallback_ = std::move(rule);
     return;
   }
   for (auto& existing : rules_) {
-    if (existing.prefix == rule.prefix) {
+    if (existing.prefix == rule.prefix && existing.span == rule.span) {
       existing = std::move(rule);
       return;
     }
@@ -136,13 +145,18 @@ void RuleSet::add(Rule rule) {
   rules_.push_back(std::move(rule));
 }
 
-const Rule& RuleSet::match(std::string_view number) const {
+const Rule& RuleSet::match(std::string_view number, std::string_view span) const {
   const Rule* best = &fallback_;
-  std::size_t best_length = 0;
+  std::size_t best_score = 0;
   for (const auto& rule : rules_) {
-    if (number.starts_with(rule.prefix) && rule.prefix.size() > best_length) {
+    if (!rule.span.empty() && !span_matches(rule.span, span)) continue;
+    const std::string_view prefix = rule.prefix == "*" ? std::string_view{} : rule.prefix;
+    if (!number.starts_with(prefix)) continue;
+    // Longer prefixes first; at equal length the span's own rule.
+    const std::size_t score = 2 * prefix.size() + (rule.span.empty() ? 1 : 2);
+    if (score > best_score) {
       best = &rule;
-      best_length = rule.prefix.size();
+      best_score = score;
     }
   }
   return *best;

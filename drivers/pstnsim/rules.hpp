@@ -1,6 +1,8 @@
 #pragma once
 // How the simulated PSTN treats a call, chosen by the called number's leading
-// digits (the longest matching prefix wins; "*" matches anything).
+// digits (the longest matching prefix wins; "*" matches anything) and
+// optionally the span it comes in on (a rule for the span beats one for any
+// span with the same prefix): "one trunk busy, the other free" for failover.
 
 #include <chrono>
 #include <optional>
@@ -27,6 +29,7 @@ struct Rule {
   std::chrono::milliseconds timeout{180'000};
   std::optional<std::chrono::milliseconds> hangup_after;
   std::chrono::milliseconds tone{2000};
+  std::string span;  // only calls on this span ("span1"); empty: any span
   friend bool operator==(const Rule&, const Rule&) = default;
 };
 
@@ -41,7 +44,7 @@ class RuleSet {
   [[nodiscard]] static RuleSet parse(std::string_view text);
 
   void add(Rule rule);
-  [[nodiscard]] const Rule& match(std::string_view number) const;
+  [[nodiscard]] const Rule& match(std::string_view number, std::string_view span = {}) const;
   [[nodiscard]] const std::vector<Rule>& rules() const noexcept { return rules_; }
 
  private:

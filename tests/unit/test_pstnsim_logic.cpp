@@ -36,6 +36,20 @@ TEST(Rules, LongestPrefixWins) {
   EXPECT_EQ(rules.match("9").action, Action::answer) << "the built-in default answers";
 }
 
+TEST(Rules, ASpansOwnRuleBeatsTheGeneralOneOfTheSamePrefix) {
+  const auto rules = RuleSet::parse(
+      "777 reject cause=17 span=span1\n"
+      "7773 answer\n"
+      "* no-answer span=span2\n");
+  EXPECT_EQ(rules.match("7773660", "span1/b").action, Action::answer) << "longer prefix first";
+  EXPECT_EQ(rules.match("7779999", "span1/b").action, Action::reject);
+  EXPECT_EQ(rules.match("7779999", "span1").action, Action::reject);
+  EXPECT_EQ(rules.match("7779999", "span10/b").action, Action::answer)
+      << "span10 is not span1; the default answers";
+  EXPECT_EQ(rules.match("5551234", "span2/b").action, Action::no_answer);
+  EXPECT_EQ(rules.match("5551234").action, Action::answer);
+}
+
 TEST(Rules, ParsesOptionsAndComments) {
   const auto rules = RuleSet::parse(
       "# test plan\n"
