@@ -1,0 +1,56 @@
+#include "dialplan/plan.hpp"
+
+#include <algorithm>
+
+namespace gw::dialplan {
+
+const Trunk* Plan::find_trunk(std::string_view name) const {
+  const auto it = std::find_if(trunks.begin(), trunks.end(),
+                               [&](const Trunk& trunk) { return trunk.name == name; });
+  return it == trunks.end() ? nullptr : &*it;
+}
+
+const TrunkGroup* Plan::find_group(std::string_view name) const {
+  const auto it = std::find_if(trunk_groups.begin(), trunk_groups.end(),
+                               [&](const TrunkGroup& group) { return group.name == name; });
+  return it == trunk_groups.end() ? nullptr : &*it;
+}
+
+std::string_view to_string(Backend backend) noexcept {
+  switch (backend) {
+    case Backend::loopback:
+      return "loopback";
+    case Backend::dahdi:
+      return "dahdi";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PresentationRule rule) noexcept {
+  switch (rule) {
+    case PresentationRule::from_sip:
+      return "from-sip";
+    case PresentationRule::allowed:
+      return "allowed";
+    case PresentationRule::restricted:
+      return "restricted";
+  }
+  return "unknown";
+}
+
+std::optional<Backend> parse_backend(std::string_view text) noexcept {
+  for (const Backend backend : {Backend::loopback, Backend::dahdi}) {
+    if (text == to_string(backend)) return backend;
+  }
+  return std::nullopt;
+}
+
+std::optional<PresentationRule> parse_presentation(std::string_view text) noexcept {
+  for (const PresentationRule rule :
+       {PresentationRule::from_sip, PresentationRule::allowed, PresentationRule::restricted}) {
+    if (text == to_string(rule)) return rule;
+  }
+  return std::nullopt;
+}
+
+}  // namespace gw::dialplan

@@ -1,0 +1,130 @@
+#pragma once
+// The dialplan as operators write it: trunks (spans with their ISDN
+// settings), trunk groups (trunks hunted in an order), routes (what a call
+// must look like, and where and as which number it goes) and screening
+// lists. Plain data: validate() says what is wrong with a plan, Router
+// decides calls with a valid one, and the store and the export file hold it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drivers/isdn/types.hpp"
+#include "drivers/tdm/layout.hpp"
+
+namespace gw::dialplan {
+
+enum class Backend : std::uint8_t { loopback, dahdi };
+
+// How the calling party number's presentation indicator is set.
+enum class PresentationRule : std::uint8_t {
+  from_sip,    // restricted when the caller asked for it (Privacy: id), else allowed
+  allowed,     // always allowed
+  restricted,  // always restricted
+};
+
+struct Trunk {
+  std::string name;
+  Backend backend = Backend::loopback;
+  // loopback: the span names the gateway made; dahdi: DAHDI span numbers.
+  std::vector<std::string> spans;
+  isdn::SwitchType switchtype = isdn::SwitchType::euroisdn_e1;
+  isdn::Side side = isdn::Side::cpe;
+  tdm::Law law = tdm::Law::alaw;
+  std::string channels;  // the bearers in service, "1-15,17-31"; empty: all
+  // Type of number for numbers whose form does not say it (a number in a
+  // private plan or a "+CC" context), and the calling number's defaults.
+  isdn::Ton called_ton = isdn::Ton::unknown;
+  isdn::Ton calling_ton = isdn::Ton::unknown;
+  isdn::Npi calling_npi = isdn::Npi::unknown;
+  // SIP destinations ("host" or "host:port") its calls from the PSTN go to.
+  std::vector<std::string> sip_peers;
+  friend bool operator==(const Trunk&, const Trunk&) = default;
+};
+
+struct TrunkGroup {
+  std::string name;
+  std::vector<std::string> trunks;  // in hunting order
+  // Order of trunks, and of B-channels on each; the opposite of the telco's
+  // keeps both ends from seizing the same channel (glare).
+  isdn::Hunting hunting = isdn::Hunting::ascending;
+  int channel_limit = 0;  // calls the group may carry at once; 0: no limit
+  friend bool operator==(const TrunkGroup&, const TrunkGroup&) = default;
+};
+
+// What a call must look like for a route to take it. Empty fields match
+// anything. Among the routes that match, the most specific wins: a route
+// for the call's own phone-context beats one for global numbers, which
+// beats one for any context; then the longer number prefix, then a fixed
+// number length, then a regular expression, then the longer caller prefix,
+// then a source, then the higher priority.
+struct RouteMatch {
+  // "p1234" (compared without case), "+1" (a local number in that context),
+  // "+" (global numbers, and local numbers of a "+CC" context without a
+  // route of its own, as E.164 digits CC+number); empty: any.
+  std::string phone_context;
+  std::string number_prefix;         // leading digits of the called number
+  std::optional<int> number_length;  // exactly this many digits
+  std::string number_regex;          // ECMAScript, the whole number must match
+  std::string caller_prefix;         // leading characters of the caller ("+1555", "555")
+  std::string source;                // "sip:ADDRESS" (a SIP peer) or "span:NAME"
+  int priority = 0;                  // the last tie-breaker; higher wins
+  friend bool operator==(const RouteMatch&, const RouteMatch&) = default;
+};
+
+// Rewrites a number: drop `strip` leading digits, put `prepend` in front,
+// then replace what `replace` (an ECMAScript regular expression) matches
+// with `with` ($1... for groups).
+struct NumberRule {
+  int strip = 0;
+  std::string prepend;
+  std::string replace;
+  std::string with;
+  friend bool operator==(const NumberRule&, const NumberRule&) = default;
+};
+
+struct Route {
+  std::string name;
+  RouteMatch match;
+  std::vector<std::string> trunk_groups;  // tried in order
+  // Q.850 causes on which the next trunk group is tried.
+  std::vector<int> failover_causes = {34, 38, 41, 42, 44};
+  NumberRule called;
+  std::optional<isdn::Ton> called_ton;  // else: from the number's form
+  std::optional<isdn::Npi> called_npi;
+  NumberRule calling;
+  std::optional<isdn::Ton> calling_ton;  // else: the trunk's default
+  std::optional<isdn::Npi> calling_npi;
+  PresentationRule presentation = PresentationRule::from_sip;
+  friend bool operator==(const Route&, const Route&) = default;
+};
+
+// Numbers as written by people: "+1900" (global numbers starting 1900),
+// "7773660" (that number or longer in any plan). A call whose caller is on
+// the first list is answered "403 Screening Failure (Originating)", one to
+// a number on the second "403 Screening Failure (Terminating)".
+struct Screening {
+  std::vector<std::string> blocked_callers;
+  std::vector<std::string> blocked_destinations;
+  friend bool operator==(const Screening&, const Screening&) = default;
+};
+
+struct Plan {
+  std::vector<Trunk> trunks;
+  std::vector<TrunkGroup> trunk_groups;
+  std::vector<Route> routes;
+  Screening screening;
+  friend bool operator==(const Plan&, const Plan&) = default;
+
+  [[nodiscard]] const Trunk* find_trunk(std::string_view name) const;
+  [[nodiscard]] const TrunkGroup* find_group(std::string_view name) const;
+};
+
+[[nodiscard]] std::string_view to_string(Backend backend) noexcept;
+[[nodiscard]] std::string_view to_string(PresentationRule rule) noexcept;
+[[nodiscard]] std::optional<Backend> parse_backend(std::string_view text) noexcept;
+[[nodiscard]] std::optional<PresentationRule> parse_presentation(std::string_view text) noexcept;
+
+}  // namespace gw::dialplan

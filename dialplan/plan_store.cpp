@@ -1,0 +1,410 @@
+#include "dialplan/plan_store.hpp"
+
+#include <sqlite3.h>
+
+#include <sstream>
+#include <stdexcept>
+
+namespace gw::dialplan {
+namespace {
+
+// One table per kind, one column per field; position columns keep the
+// order people wrote. Small lists (spans, SIP peers, fail-over causes) are
+// text joined with ',' — validate() keeps commas out of their items.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trunks (
+  position INTEGER NOT NULL, name TEXT PRIMARY KEY, backend TEXT NOT NULL, spans TEXT NOT NULL,
+  switchtype TEXT NOT NULL, side TEXT NOT NULL, law TEXT NOT NULL, channels TEXT NOT NULL,
+  called_ton TEXT NOT NULL, calling_ton TEXT NOT NULL, calling_npi TEXT NOT NULL,
+  sip_peers TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trunk_groups (
+  position INTEGER NOT NULL, name TEXT PRIMARY KEY, hunting TEXT NOT NULL,
+  channel_limit INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS trunk_group_members (
+  trunk_group TEXT NOT NULL, position INTEGER NOT NULL, trunk TEXT NOT NULL,
+  PRIMARY KEY (trunk_group, position));
+CREATE TABLE IF NOT EXISTS routes (
+  position INTEGER NOT NULL, name TEXT PRIMARY KEY,
+  phone_context TEXT NOT NULL, number_prefix TEXT NOT NULL, number_length INTEGER,
+  number_regex TEXT NOT NULL, caller_prefix TEXT NOT NULL, source TEXT NOT NULL,
+  priority INTEGER NOT NULL, failover_causes TEXT NOT NULL,
+  called_strip INTEGER NOT NULL, called_prepend TEXT NOT NULL, called_replace TEXT NOT NULL,
+  called_with TEXT NOT NULL, called_ton TEXT, called_npi TEXT,
+  calling_strip INTEGER NOT NULL, calling_prepend TEXT NOT NULL, calling_replace TEXT NOT NULL,
+  calling_with TEXT NOT NULL, calling_ton TEXT, calling_npi TEXT,
+  presentation TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS route_groups (
+  route TEXT NOT NULL, position INTEGER NOT NULL, trunk_group TEXT NOT NULL,
+  PRIMARY KEY (route, position));
+CREATE TABLE IF NOT EXISTS screening (
+  list TEXT NOT NULL CHECK (list IN ('caller', 'destination')), position INTEGER NOT NULL,
+  number TEXT NOT NULL, PRIMARY KEY (list, position));
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
+)sql";
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ",") + item;
+  return text;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  return items;
+}
+
+std::string join_numbers(const std::vector<int>& numbers) {
+  std::string text;
+  for (const int n : numbers) text += (text.empty() ? "" : ",") + std::to_string(n);
+  return text;
+}
+
+std::vector<int> split_numbers(const std::string& text) {
+  std::vector<int> numbers;
+  for (const auto& item : split(text)) numbers.push_back(std::stoi(item));
+  return numbers;
+}
+
+// Text read back from the store that does not parse: the file was edited by
+// hand or written by another version.
+template <typename Value>
+Value parsed(std::optional<Value> value, const std::string& what, const std::string& text) {
+  if (!value) throw std::runtime_error("plan store: " + what + " '" + text + "' is not valid");
+  return *value;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db));
+    }
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(statement_); }
+
+  Statement& bind(int index, const std::string& text) {
+    check(sqlite3_bind_text(statement_, index, text.c_str(), static_cast<int>(text.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int index, int number) {
+    check(sqlite3_bind_int(statement_, index, number));
+    return *this;
+  }
+  template <typename Value>
+  Statement& bind(int index, const std::optional<Value>& value) {
+    if (!value) {
+      check(sqlite3_bind_null(statement_, index));
+      return *this;
+    }
+    return bind(index, *value);
+  }
+  // Runs an INSERT (or anything without rows) and resets for the next use.
+  void run() {
+    const int result = sqlite3_step(statement_);
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    if (result != SQLITE_DONE)
+      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+  }
+  // Ready for another run with new bindings, after its rows were read.
+  void reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  bool next_row() {
+    const int result = sqlite3_step(statement_);
+    if (result == SQLITE_ROW) return true;
+    if (result != SQLITE_DONE)
+      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+    return false;
+  }
+  [[nodiscard]] std::string text(int column) const {
+    const auto* value = sqlite3_column_text(statement_, column);
+    return value == nullptr ? std::string() : reinterpret_cast<const char*>(value);
+  }
+  [[nodiscard]] int number(int column) const { return sqlite3_column_int(statement_, column); }
+  [[nodiscard]] bool null(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+  }
+
+ private:
+  void check(int result) const {
+    if (result != SQLITE_OK)
+      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+}  // namespace
+
+struct PlanStore::Database {
+  sqlite3* handle = nullptr;
+  std::string path;
+
+  ~Database() { sqlite3_close(handle); }
+
+  void execute(const char* sql) const {
+    char* message = nullptr;
+    if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      const std::string text = message != nullptr ? message : sqlite3_errmsg(handle);
+      sqlite3_free(message);
+      throw std::runtime_error("plan store " + path + ": " + text);
+    }
+  }
+};
+
+PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>()) {
+  db_->path = path;
+  if (sqlite3_open_v2(path.c_str(), &db_->handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    throw std::runtime_error(
+        "plan store " + path + ": " +
+        (db_->handle != nullptr ? sqlite3_errmsg(db_->handle) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db_->handle, 5000);
+  db_->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  db_->execute(kSchema);
+}
+
+PlanStore::~PlanStore() = default;
+
+bool PlanStore::empty() const {
+  Statement saved(db_->handle, "SELECT 1 FROM meta WHERE key = 'plan_saved'");
+  return !saved.next_row();
+}
+
+namespace {
+
+template <typename Enum>
+std::optional<std::string> optional_text(const std::optional<Enum>& value) {
+  if (!value) return std::nullopt;
+  return std::string(isdn::to_string(*value));
+}
+
+void save_trunks(sqlite3* db, const Plan& plan) {
+  Statement insert(db,
+                   "INSERT INTO trunks (position, name, backend, spans, switchtype, side, law, "
+                   "channels, called_ton, calling_ton, calling_npi, sip_peers) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  int position = 0;
+  for (const auto& t : plan.trunks) {
+    insert.bind(1, position++)
+        .bind(2, t.name)
+        .bind(3, std::string(to_string(t.backend)))
+        .bind(4, join(t.spans))
+        .bind(5, std::string(isdn::to_string(t.switchtype)))
+        .bind(6, std::string(isdn::to_string(t.side)))
+        .bind(7, std::string(tdm::to_string(t.law)))
+        .bind(8, t.channels)
+        .bind(9, std::string(isdn::to_string(t.called_ton)))
+        .bind(10, std::string(isdn::to_string(t.calling_ton)))
+        .bind(11, std::string(isdn::to_string(t.calling_npi)))
+        .bind(12, join(t.sip_peers))
+        .run();
+  }
+}
+
+void save_groups(sqlite3* db, const Plan& plan) {
+  Statement insert(db,
+                   "INSERT INTO trunk_groups (position, name, hunting, channel_limit) "
+                   "VALUES (?1, ?2, ?3, ?4)");
+  Statement member(db,
+                   "INSERT INTO trunk_group_members (trunk_group, position, trunk) "
+                   "VALUES (?1, ?2, ?3)");
+  int position = 0;
+  for (const auto& g : plan.trunk_groups) {
+    insert.bind(1, position++)
+        .bind(2, g.name)
+        .bind(3, std::string(isdn::to_string(g.hunting)))
+        .bind(4, g.channel_limit)
+        .run();
+    for (std::size_t i = 0; i < g.trunks.size(); ++i) {
+      member.bind(1, g.name).bind(2, static_cast<int>(i)).bind(3, g.trunks[i]).run();
+    }
+  }
+}
+
+void save_routes(sqlite3* db, const Plan& plan) {
+  Statement insert(
+      db,
+      "INSERT INTO routes (position, name, phone_context, number_prefix, number_length, "
+      "number_regex, caller_prefix, source, priority, failover_causes, called_strip, "
+      "called_prepend, called_replace, called_with, called_ton, called_npi, calling_strip, "
+      "calling_prepend, calling_replace, calling_with, calling_ton, calling_npi, presentation) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+      "?18, ?19, ?20, ?21, ?22, ?23)");
+  Statement group(db,
+                  "INSERT INTO route_groups (route, position, trunk_group) VALUES (?1, ?2, ?3)");
+  int position = 0;
+  for (const auto& r : plan.routes) {
+    const RouteMatch& m = r.match;
+    insert.bind(1, position++).bind(2, r.name).bind(3, m.phone_context).bind(4, m.number_prefix);
+    insert.bind(5, m.number_length).bind(6, m.number_regex).bind(7, m.caller_prefix);
+    insert.bind(8, m.source).bind(9, m.priority).bind(10, join_numbers(r.failover_causes));
+    insert.bind(11, r.called.strip).bind(12, r.called.prepend).bind(13, r.called.replace);
+    insert.bind(14, r.called.with).bind(15, optional_text(r.called_ton));
+    insert.bind(16, optional_text(r.called_npi)).bind(17, r.calling.strip);
+    insert.bind(18, r.calling.prepend).bind(19, r.calling.replace).bind(20, r.calling.with);
+    insert.bind(21, optional_text(r.calling_ton)).bind(22, optional_text(r.calling_npi));
+    insert.bind(23, std::string(to_string(r.presentation))).run();
+    for (std::size_t i = 0; i < r.trunk_groups.size(); ++i) {
+      group.bind(1, r.name).bind(2, static_cast<int>(i)).bind(3, r.trunk_groups[i]).run();
+    }
+  }
+}
+
+void save_screening(sqlite3* db, const Plan& plan) {
+  Statement insert(db, "INSERT INTO screening (list, position, number) VALUES (?1, ?2, ?3)");
+  const auto save = [&insert](const char* list, const std::vector<std::string>& numbers) {
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      insert.bind(1, std::string(list)).bind(2, static_cast<int>(i)).bind(3, numbers[i]).run();
+    }
+  };
+  save("caller", plan.screening.blocked_callers);
+  save("destination", plan.screening.blocked_destinations);
+}
+
+std::vector<Trunk> load_trunks(sqlite3* db) {
+  Statement rows(db,
+                 "SELECT name, backend, spans, switchtype, side, law, channels, called_ton, "
+                 "calling_ton, calling_npi, sip_peers FROM trunks ORDER BY position");
+  std::vector<Trunk> trunks;
+  while (rows.next_row()) {
+    Trunk t;
+    t.name = rows.text(0);
+    t.backend = parsed(parse_backend(rows.text(1)), "backend", rows.text(1));
+    t.spans = split(rows.text(2));
+    t.switchtype = parsed(isdn::parse_switchtype(rows.text(3)), "switchtype", rows.text(3));
+    t.side = parsed(isdn::parse_side(rows.text(4)), "side", rows.text(4));
+    t.law = parsed(tdm::parse_law(rows.text(5)), "law", rows.text(5));
+    t.channels = rows.text(6);
+    t.called_ton = parsed(isdn::parse_ton(rows.text(7)), "ton", rows.text(7));
+    t.calling_ton = parsed(isdn::parse_ton(rows.text(8)), "ton", rows.text(8));
+    t.calling_npi = parsed(isdn::parse_npi(rows.text(9)), "npi", rows.text(9));
+    t.sip_peers = split(rows.text(10));
+    trunks.push_back(std::move(t));
+  }
+  return trunks;
+}
+
+std::vector<TrunkGroup> load_groups(sqlite3* db) {
+  Statement rows(db, "SELECT name, hunting, channel_limit FROM trunk_groups ORDER BY position");
+  Statement members(db,
+                    "SELECT trunk FROM trunk_group_members WHERE trunk_group = ?1 "
+                    "ORDER BY position");
+  std::vector<TrunkGroup> groups;
+  while (rows.next_row()) {
+    TrunkGroup g;
+    g.name = rows.text(0);
+    g.hunting = parsed(isdn::parse_hunting(rows.text(1)), "hunting", rows.text(1));
+    g.channel_limit = rows.number(2);
+    members.bind(1, g.name);
+    while (members.next_row()) g.trunks.push_back(members.text(0));
+    members.reset();
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+template <typename Enum, typename Parse>
+std::optional<Enum> optional_column(const Statement& rows, int column, Parse parse,
+                                    const char* what) {
+  if (rows.null(column)) return std::nullopt;
+  return parsed(parse(rows.text(column)), what, rows.text(column));
+}
+
+Route load_route(const Statement& rows) {
+  Route r;
+  r.name = rows.text(0);
+  r.match.phone_context = rows.text(1);
+  r.match.number_prefix = rows.text(2);
+  if (!rows.null(3)) r.match.number_length = rows.number(3);
+  r.match.number_regex = rows.text(4);
+  r.match.caller_prefix = rows.text(5);
+  r.match.source = rows.text(6);
+  r.match.priority = rows.number(7);
+  r.failover_causes = split_numbers(rows.text(8));
+  r.called = {rows.number(9), rows.text(10), rows.text(11), rows.text(12)};
+  r.called_ton = optional_column<isdn::Ton>(rows, 13, isdn::parse_ton, "ton");
+  r.called_npi = optional_column<isdn::Npi>(rows, 14, isdn::parse_npi, "npi");
+  r.calling = {rows.number(15), rows.text(16), rows.text(17), rows.text(18)};
+  r.calling_ton = optional_column<isdn::Ton>(rows, 19, isdn::parse_ton, "ton");
+  r.calling_npi = optional_column<isdn::Npi>(rows, 20, isdn::parse_npi, "npi");
+  r.presentation = parsed(parse_presentation(rows.text(21)), "presentation", rows.text(21));
+  return r;
+}
+
+std::vector<Route> load_routes(sqlite3* db) {
+  Statement rows(db,
+                 "SELECT name, phone_context, number_prefix, number_length, number_regex, "
+                 "caller_prefix, source, priority, failover_causes, called_strip, "
+                 "called_prepend, called_replace, called_with, called_ton, called_npi, "
+                 "calling_strip, calling_prepend, calling_replace, calling_with, calling_ton, "
+                 "calling_npi, presentation FROM routes ORDER BY position");
+  Statement groups(db, "SELECT trunk_group FROM route_groups WHERE route = ?1 ORDER BY position");
+  std::vector<Route> routes;
+  while (rows.next_row()) {
+    Route r = load_route(rows);
+    groups.bind(1, r.name);
+    while (groups.next_row()) r.trunk_groups.push_back(groups.text(0));
+    groups.reset();
+    routes.push_back(std::move(r));
+  }
+  return routes;
+}
+
+std::vector<std::string> load_screening(sqlite3* db, const char* list) {
+  Statement rows(db, "SELECT number FROM screening WHERE list = ?1 ORDER BY position");
+  rows.bind(1, std::string(list));
+  std::vector<std::string> numbers;
+  while (rows.next_row()) numbers.push_back(rows.text(0));
+  return numbers;
+}
+
+}  // namespace
+
+Plan PlanStore::load() const {
+  // One read transaction: a save in another process is seen whole or not at all.
+  db_->execute("BEGIN");
+  try {
+    Plan plan;
+    plan.trunks = load_trunks(db_->handle);
+    plan.trunk_groups = load_groups(db_->handle);
+    plan.routes = load_routes(db_->handle);
+    plan.screening.blocked_callers = load_screening(db_->handle, "caller");
+    plan.screening.blocked_destinations = load_screening(db_->handle, "destination");
+    db_->execute("COMMIT");
+    return plan;
+  } catch (...) {
+    db_->execute("ROLLBACK");
+    throw;
+  }
+}
+
+void PlanStore::save(const Plan& plan) {
+  db_->execute("BEGIN IMMEDIATE");
+  try {
+    db_->execute(
+        "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
+        "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening;");
+    save_trunks(db_->handle, plan);
+    save_groups(db_->handle, plan);
+    save_routes(db_->handle, plan);
+    save_screening(db_->handle, plan);
+    db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
+    db_->execute("COMMIT");
+  } catch (...) {
+    db_->execute("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace gw::dialplan

@@ -1,0 +1,275 @@
+#include "dialplan/validate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
+#include <set>
+#include <tuple>
+
+namespace gw::dialplan {
+namespace {
+
+constexpr std::size_t max_digits = 32;
+
+bool is_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
+bool is_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#'; });
+}
+
+// "+" then digits, or digits.
+bool is_number(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  return !text.empty() && text.size() <= max_digits && is_digits(text);
+}
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+std::string regex_problem(const std::string& pattern) {
+  try {
+    const std::regex compiled(pattern, std::regex::ECMAScript);
+    return {};
+  } catch (const std::regex_error& error) {
+    return std::string("not a regular expression (") + error.what() + ")";
+  }
+}
+
+// "1-15,17-31": timeslots 1..31, ranges ascending.
+bool is_channel_list(std::string_view text) {
+  static const std::regex shape(R"(^\d+(-\d+)?(,\d+(-\d+)?)*$)");
+  if (!std::regex_match(text.begin(), text.end(), shape)) return false;
+  const std::string list(text);
+  const std::regex range(R"((\d+)(?:-(\d+))?)");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), range);
+       it != std::sregex_iterator(); ++it) {
+    const int first = std::stoi((*it)[1]);
+    const int last = (*it)[2].matched ? std::stoi((*it)[2]) : first;
+    if (first < 1 || last > 31 || last < first) return false;
+  }
+  return true;
+}
+
+class Checker {
+ public:
+  Checker(const Plan& plan, const std::vector<std::string>* loopback_spans)
+      : plan_(plan), loopback_spans_(loopback_spans) {}
+
+  std::vector<PlanError> run() {
+    check_names();
+    for (std::size_t i = 0; i < plan_.trunks.size(); ++i) check_trunk(plan_.trunks[i], i);
+    for (std::size_t i = 0; i < plan_.trunk_groups.size(); ++i) {
+      check_group(plan_.trunk_groups[i], i);
+    }
+    for (std::size_t i = 0; i < plan_.routes.size(); ++i) check_route(plan_.routes[i], i);
+    check_ties();
+    check_screening();
+    return std::move(errors_);
+  }
+
+ private:
+  template <typename Item>
+  static std::string where(std::string_view kind, const Item& item, std::size_t index) {
+    return std::string(kind) + "[" + (is_name(item.name) ? item.name : std::to_string(index)) + "]";
+  }
+
+  void error(std::string field, std::string reason) {
+    errors_.push_back({std::move(field), std::move(reason)});
+  }
+
+  template <typename Item>
+  void check_unique_names(std::string_view kind, const std::vector<Item>& items) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const auto& name = items[i].name;
+      if (!is_name(name)) {
+        error(std::string(kind) + "[" + std::to_string(i) + "].name",
+              "'" + name + "' is not a name (1-64 of A-Z a-z 0-9 - _ .)");
+      } else if (!seen.insert(name).second) {
+        error(where(kind, items[i], i) + ".name", "another entry has this name");
+      }
+    }
+  }
+
+  void check_names() {
+    check_unique_names("trunks", plan_.trunks);
+    check_unique_names("trunk_groups", plan_.trunk_groups);
+    check_unique_names("routes", plan_.routes);
+  }
+
+  void check_trunk(const Trunk& trunk, std::size_t index);
+  void check_group(const TrunkGroup& group, std::size_t index);
+  void check_route(const Route& route, std::size_t index);
+  void check_match(const RouteMatch& match, const std::string& at);
+  void check_rule(const NumberRule& rule, const std::string& at);
+  void check_ties();
+  void check_screening();
+
+  const Plan& plan_;
+  const std::vector<std::string>* loopback_spans_;
+  std::map<std::string, std::string> span_owner_;  // "backend:span" -> trunk
+  std::vector<PlanError> errors_;
+};
+
+void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
+  const std::string at = where("trunks", trunk, index);
+  if (trunk.spans.empty()) error(at + ".spans", "a trunk needs at least one span");
+  for (const auto& span : trunk.spans) {
+    if (trunk.backend == Backend::dahdi) {
+      const bool number = !span.empty() && span.size() <= 3 && is_digits(span) &&
+                          span.find_first_of("*#") == std::string::npos && std::stoi(span) >= 1;
+      if (!number) error(at + ".spans", "'" + span + "' is not a DAHDI span number");
+    } else if (loopback_spans_ != nullptr &&
+               std::find(loopback_spans_->begin(), loopback_spans_->end(), span) ==
+                   loopback_spans_->end()) {
+      error(at + ".spans", "no loopback span '" + span + "' on this gateway");
+    }
+    const auto key = std::string(to_string(trunk.backend)) + ":" + span;
+    const auto [it, fresh] = span_owner_.emplace(key, trunk.name);
+    if (!fresh) error(at + ".spans", "span '" + span + "' is already in trunk " + it->second);
+  }
+  if (!trunk.channels.empty() && !is_channel_list(trunk.channels)) {
+    error(at + ".channels", "'" + trunk.channels + "' is not a channel list like 1-15,17-31");
+  }
+  for (const auto& peer : trunk.sip_peers) {
+    static const std::regex host_port(
+        R"(^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$)");
+    if (!std::regex_match(peer, host_port)) {
+      error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
+    }
+  }
+}
+
+void Checker::check_group(const TrunkGroup& group, std::size_t index) {
+  const std::string at = where("trunk_groups", group, index);
+  if (group.trunks.empty()) error(at + ".trunks", "a trunk group needs at least one trunk");
+  std::set<std::string> seen;
+  for (const auto& trunk : group.trunks) {
+    if (plan_.find_trunk(trunk) == nullptr) error(at + ".trunks", "no trunk named '" + trunk + "'");
+    if (!seen.insert(trunk).second) error(at + ".trunks", "trunk '" + trunk + "' is listed twice");
+  }
+  if (group.channel_limit < 0) error(at + ".channel_limit", "must be 0 (no limit) or more");
+}
+
+void Checker::check_route(const Route& route, std::size_t index) {
+  const std::string at = where("routes", route, index);
+  check_match(route.match, at + ".match");
+  if (route.trunk_groups.empty()) error(at + ".trunk_groups", "a route needs a trunk group");
+  std::set<std::string> seen;
+  for (const auto& group : route.trunk_groups) {
+    if (plan_.find_group(group) == nullptr) {
+      error(at + ".trunk_groups", "no trunk group named '" + group + "'");
+    }
+    if (!seen.insert(group).second) {
+      error(at + ".trunk_groups", "trunk group '" + group + "' is listed twice");
+    }
+  }
+  for (const int cause : route.failover_causes) {
+    if (cause < 1 || cause > 127) {
+      error(at + ".failover_causes", std::to_string(cause) + " is not a Q.850 cause (1-127)");
+    }
+  }
+  check_rule(route.called, at + ".called");
+  check_rule(route.calling, at + ".calling");
+}
+
+void Checker::check_match(const RouteMatch& match, const std::string& at) {
+  const auto& context = match.phone_context;
+  if (!context.empty() && context != "+") {
+    const bool global_context = context.front() == '+';
+    const bool fine = global_context
+                          ? is_number(context) && context.find_first_of("*#") == std::string::npos
+                          : std::all_of(context.begin(), context.end(), [](unsigned char c) {
+                              return std::isalnum(c) != 0 || c == '-' || c == '.';
+                            });
+    if (!fine) error(at + ".phone_context", "'" + context + "' is not a phone-context");
+  }
+  if (match.number_prefix.size() > max_digits || !is_digits(match.number_prefix)) {
+    error(at + ".number_prefix", "'" + match.number_prefix + "' is not digits (0-9 * #)");
+  }
+  if (match.number_length && (*match.number_length < 1 || *match.number_length > 32)) {
+    error(at + ".number_length", "must be 1 to 32 digits");
+  }
+  if (match.number_length && static_cast<int>(match.number_prefix.size()) > *match.number_length) {
+    error(at + ".number_length", "shorter than number_prefix: the route can never match");
+  }
+  if (!match.number_regex.empty()) {
+    if (auto problem = regex_problem(match.number_regex); !problem.empty()) {
+      error(at + ".number_regex", std::move(problem));
+    }
+  }
+  if (!match.caller_prefix.empty() && !is_number(match.caller_prefix)) {
+    error(at + ".caller_prefix", "'" + match.caller_prefix + "' is not a number prefix");
+  }
+  const auto& source = match.source;
+  if (!source.empty()) {
+    const bool sip = source.rfind("sip:", 0) == 0 && source.size() > 4;
+    const bool span = source.rfind("span:", 0) == 0 && source.size() > 5;
+    if (!sip && !span) error(at + ".source", "'" + source + "' is not sip:ADDRESS or span:NAME");
+  }
+}
+
+void Checker::check_rule(const NumberRule& rule, const std::string& at) {
+  if (rule.strip < 0 || rule.strip > static_cast<int>(max_digits)) {
+    error(at + ".strip", "must be 0 to 32 digits");
+  }
+  if (!is_digits(rule.prepend)) error(at + ".prepend", "'" + rule.prepend + "' is not digits");
+  if (!rule.replace.empty()) {
+    if (auto problem = regex_problem(rule.replace); !problem.empty()) {
+      error(at + ".replace", std::move(problem));
+    }
+  } else if (!rule.with.empty()) {
+    error(at + ".with", "has nothing to replace: set replace too");
+  }
+}
+
+// Two routes tie when every precedence key is equal and one call could match
+// both: same context, prefix, length, caller prefix, source and priority,
+// and neither has a regular expression or both have one (two expressions
+// cannot be proven disjoint: a priority settles it).
+void Checker::check_ties() {
+  using Key =
+      std::tuple<std::string, std::string, std::optional<int>, bool, std::string, std::string, int>;
+  std::map<Key, std::string> seen;
+  for (std::size_t i = 0; i < plan_.routes.size(); ++i) {
+    const Route& route = plan_.routes[i];
+    const RouteMatch& m = route.match;
+    const Key key{lower(m.phone_context), m.number_prefix, m.number_length, !m.number_regex.empty(),
+                  m.caller_prefix,        m.source,        m.priority};
+    const auto [it, fresh] = seen.emplace(key, route.name);
+    if (!fresh) {
+      error(where("routes", route, i) + ".match",
+            "ties with route " + it->second +
+                ": both match the same calls equally; change one or give it a priority");
+    }
+  }
+}
+
+void Checker::check_screening() {
+  const auto check = [this](const std::vector<std::string>& list, const std::string& field) {
+    for (const auto& entry : list) {
+      if (!is_number(entry)) error(field, "'" + entry + "' is not a number like +1900 or 7773660");
+    }
+  };
+  check(plan_.screening.blocked_callers, "screening.blocked_callers");
+  check(plan_.screening.blocked_destinations, "screening.blocked_destinations");
+}
+
+}  // namespace
+
+std::vector<PlanError> validate(const Plan& plan, const std::vector<std::string>* loopback_spans) {
+  return Checker(plan, loopback_spans).run();
+}
+
+}  // namespace gw::dialplan

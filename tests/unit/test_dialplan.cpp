@@ -1,0 +1,285 @@
+// The dialplan engine: route precedence, number rewriting, TON/NPI, screening
+// and the validator's messages.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "dialplan/number_rule.hpp"
+#include "dialplan/router.hpp"
+#include "dialplan/validate.hpp"
+
+namespace gw::dialplan {
+namespace {
+
+Trunk trunk(std::string name, std::string span) {
+  Trunk t;
+  t.name = std::move(name);
+  t.spans = {std::move(span)};
+  t.called_ton = isdn::Ton::subscriber;
+  return t;
+}
+
+Route route(std::string name, std::string context, std::string prefix = {}) {
+  Route r;
+  r.name = std::move(name);
+  r.match.phone_context = std::move(context);
+  r.match.number_prefix = std::move(prefix);
+  r.trunk_groups = {"A"};
+  return r;
+}
+
+// Two trunks, one group each, and whatever routes the test adds.
+Plan base_plan() {
+  Plan plan;
+  plan.trunks = {trunk("t1", "span1"), trunk("t2", "span2")};
+  plan.trunk_groups = {{"A", {"t1"}, isdn::Hunting::ascending, 0},
+                       {"B", {"t2"}, isdn::Hunting::descending, 10}};
+  return plan;
+}
+
+CallFacts call_to(const std::string& user_part, std::string caller = "5551234") {
+  CallFacts facts;
+  facts.target = *parse_dial_target(user_part);
+  facts.caller = std::move(caller);
+  facts.source = "sip:127.0.0.1";
+  return facts;
+}
+
+std::string route_for(const Plan& plan, const std::string& user_part,
+                      const std::string& caller = "5551234") {
+  EXPECT_TRUE(validate(plan).empty());
+  const Router router(plan);
+  const Decision decision = router.decide(call_to(user_part, caller));
+  return decision.outcome == Decision::Outcome::routed ? decision.route : "(none)";
+}
+
+TEST(NumberRewrite, StripsThenPrependsThenReplaces) {
+  EXPECT_EQ(NumberRewrite({2, "", "", ""}).apply("0612345"), "12345");
+  EXPECT_EQ(NumberRewrite({0, "9", "", ""}).apply("7773660"), "97773660");
+  EXPECT_EQ(NumberRewrite({1, "00", "^001", "1"}).apply("+15551234"), "15551234");
+  EXPECT_EQ(NumberRewrite({0, "", "^(\\d{3})(\\d{4})$", "555$1$2"}).apply("7773660"), "5557773660");
+  EXPECT_EQ(NumberRewrite({9, "", "", ""}).apply("123"), "") << "strip more than there is";
+  EXPECT_TRUE(NumberRewrite({}).changes_nothing());
+}
+
+TEST(Router, TheCallsOwnContextBeatsGlobalWhichBeatsAnyContext) {
+  Plan plan = base_plan();
+  plan.routes = {route("any", ""), route("global", "+"), route("p1234", "p1234"),
+                 route("plus1", "+1")};
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "p1234");
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=P1234"), "p1234") << "contexts ignore case";
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p9999"), "any");
+  EXPECT_EQ(route_for(plan, "+15551234567"), "global");
+  EXPECT_EQ(route_for(plan, "5551234567;phone-context=+1"), "plus1");
+  EXPECT_EQ(route_for(plan, "5551234567;phone-context=+44"), "global")
+      << "a +CC local number without a route of its own is routed as a global number";
+}
+
+TEST(Router, AGlobalRouteSeesACcLocalNumberAsItsE164Digits) {
+  Plan plan = base_plan();
+  plan.routes = {route("uk", "+", "44"), route("us", "+", "1")};
+  const Router router(plan);
+  const auto decision = router.decide(call_to("2071234567;phone-context=+44"));
+  EXPECT_EQ(decision.route, "uk");
+  EXPECT_EQ(decision.number, "442071234567");
+  EXPECT_EQ(decision.groups.at(0).trunks.at(0).called.ton, isdn::Ton::international);
+}
+
+TEST(Router, LongerPrefixThenLengthThenRegexThenCallerThenSourceThenPriority) {
+  Plan plan = base_plan();
+  plan.routes = {route("short", "p1234", "7"), route("long", "p1234", "777")};
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "long");
+  EXPECT_EQ(route_for(plan, "7123;phone-context=p1234"), "short");
+  EXPECT_EQ(route_for(plan, "8123;phone-context=p1234"), "(none)");
+
+  plan.routes = {route("plain", "p1234", "777"), route("seven", "p1234", "777")};
+  plan.routes[1].match.number_length = 7;
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "seven");
+  EXPECT_EQ(route_for(plan, "77736601;phone-context=p1234"), "plain");
+
+  plan.routes = {route("plain", "p1234"), route("regex", "p1234")};
+  plan.routes[1].match.number_regex = "7[0-9]{6}";
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "regex");
+  EXPECT_EQ(route_for(plan, "6773660;phone-context=p1234"), "plain");
+
+  plan.routes = {route("anyone", "p1234"), route("boss", "p1234")};
+  plan.routes[1].match.caller_prefix = "555";
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234", "5551234"), "boss");
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234", "6661234"), "anyone");
+
+  plan.routes = {route("anywhere", "p1234"), route("proxy", "p1234")};
+  plan.routes[1].match.source = "sip:127.0.0.1";
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "proxy");
+  plan.routes[1].match.source = "sip:10.0.0.1";
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "anywhere");
+
+  plan.routes = {route("low", "p1234"), route("high", "p1234")};
+  plan.routes[0].match.number_regex = "7.*";
+  plan.routes[1].match.number_regex = "77.*";
+  plan.routes[1].match.priority = 5;
+  EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "high");
+}
+
+TEST(Router, PrivatePlanNumbersGoOutNpiPrivateWithTheTrunksTon) {
+  Plan plan = base_plan();
+  plan.routes = {route("p1234", "p1234")};
+  plan.routes[0].trunk_groups = {"A", "B"};
+  plan.routes[0].failover_causes = {17, 34};
+  const Router router(plan);
+  const auto decision = router.decide(call_to("777-3660;phone-context=p1234"));
+  ASSERT_EQ(decision.outcome, Decision::Outcome::routed);
+  ASSERT_EQ(decision.groups.size(), 2U);
+  EXPECT_EQ(decision.groups[0].name, "A");
+  EXPECT_EQ(decision.groups[1].hunting, isdn::Hunting::descending);
+  EXPECT_EQ(decision.groups[1].channel_limit, 10);
+  const auto& called = decision.groups[0].trunks.at(0).called;
+  EXPECT_EQ(called.digits, "7773660");
+  EXPECT_EQ(called.ton, isdn::Ton::subscriber);
+  EXPECT_EQ(called.npi, isdn::Npi::private_plan);
+  EXPECT_TRUE(decision.fails_over(17));
+  EXPECT_FALSE(decision.fails_over(16));
+  EXPECT_NE(decision.describe().find("trunk-group: B hunting descending channel-limit 10"),
+            std::string::npos)
+      << decision.describe();
+}
+
+TEST(Router, TheRouteRewritesNumbersAndSetsTheirTypeAndPresentation) {
+  Plan plan = base_plan();
+  plan.routes = {route("us", "+", "1")};
+  Route& us = plan.routes[0];
+  us.called = {1, "", "", ""};
+  us.called_ton = isdn::Ton::national;
+  us.calling = {0, "9", "", ""};
+  us.calling_npi = isdn::Npi::private_plan;
+  us.presentation = PresentationRule::from_sip;
+  const Router router(plan);
+  auto facts = call_to("+1-555-123-4567", "+15550001111");
+  facts.caller_private = true;
+  facts.caller_asserted = true;
+  const auto decision = router.decide(facts);
+  const auto& choice = decision.groups.at(0).trunks.at(0);
+  EXPECT_EQ(choice.called.digits, "5551234567");
+  EXPECT_EQ(choice.called.ton, isdn::Ton::national);
+  EXPECT_EQ(choice.called.npi, isdn::Npi::isdn);
+  EXPECT_EQ(choice.calling.digits, "915550001111");
+  EXPECT_EQ(choice.calling.ton, isdn::Ton::international);
+  EXPECT_EQ(choice.calling.npi, isdn::Npi::private_plan);
+  EXPECT_EQ(choice.calling.presentation, isdn::Presentation::restricted);
+  EXPECT_EQ(choice.calling.screening, isdn::Screening::user_passed);
+
+  us.presentation = PresentationRule::allowed;
+  const Router allowed(plan);
+  EXPECT_EQ(allowed.decide(facts).groups.at(0).trunks.at(0).calling.presentation,
+            isdn::Presentation::allowed);
+  facts.caller.clear();
+  EXPECT_EQ(allowed.decide(facts).groups.at(0).trunks.at(0).calling.presentation,
+            isdn::Presentation::unavailable);
+}
+
+TEST(Router, ScreeningRefusesBlockedCallersAndDestinationsBeforeRouting) {
+  Plan plan = base_plan();
+  plan.routes = {route("global", "+"), route("p1234", "p1234")};
+  plan.screening.blocked_callers = {"+1900", "666"};
+  plan.screening.blocked_destinations = {"+1900", "7773661"};
+  const Router router(plan);
+  auto decision = router.decide(call_to("+19005550100"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::destination_blocked);
+  EXPECT_EQ(decision.blocked_by, "+1900");
+  decision = router.decide(call_to("9005550100;phone-context=+1"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::destination_blocked) << "+1 900... is +1900...";
+  decision = router.decide(call_to("7773661;phone-context=p1234"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::destination_blocked);
+  decision = router.decide(call_to("19005550100;phone-context=p1234"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::routed) << "+1900 is only global numbers";
+  decision = router.decide(call_to("7773660;phone-context=p1234", "6661234"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::caller_blocked);
+  decision = router.decide(call_to("7773660;phone-context=p1234", "+19001234"));
+  EXPECT_EQ(decision.outcome, Decision::Outcome::caller_blocked);
+  EXPECT_NE(decision.describe().find("403 Screening Failure (Originating)"), std::string::npos);
+}
+
+std::vector<std::string> problems(const Plan& plan) {
+  std::vector<std::string> lines;
+  for (const auto& problem : validate(plan)) lines.push_back(problem.to_string());
+  return lines;
+}
+
+TEST(Validate, AGoodPlanHasNoProblems) {
+  Plan plan = base_plan();
+  plan.routes = {route("p1234", "p1234")};
+  EXPECT_TRUE(problems(plan).empty());
+}
+
+TEST(Validate, EachProblemNamesItsField) {
+  Plan plan = base_plan();
+  plan.trunks.push_back(trunk("t3", "span1"));
+  plan.trunks.back().channels = "1-40";
+  plan.trunks.push_back(trunk("t4", "x"));
+  plan.trunks.back().backend = Backend::dahdi;
+  plan.trunk_groups.push_back({"C", {"t9"}, isdn::Hunting::ascending, -1});
+  Route bad = route("bad", "p 1234", "77a");
+  bad.trunk_groups = {"Z"};
+  bad.failover_causes = {200};
+  bad.called.replace = "(";
+  bad.calling.with = "1";
+  bad.match.number_length = 2;
+  bad.match.source = "proxy";
+  plan.routes = {bad, route("", "p1234")};
+  plan.screening.blocked_callers = {"abc"};
+  const auto lines = problems(plan);
+  const std::vector<std::string> expected_fields = {
+      "trunks[t3].spans: span 'span1' is already in trunk t1",
+      "trunks[t3].channels: '1-40' is not a channel list like 1-15,17-31",
+      "trunks[t4].spans: 'x' is not a DAHDI span number",
+      "trunk_groups[C].trunks: no trunk named 't9'",
+      "trunk_groups[C].channel_limit: must be 0 (no limit) or more",
+      "routes[bad].match.phone_context: 'p 1234' is not a phone-context",
+      "routes[bad].match.number_prefix: '77a' is not digits (0-9 * #)",
+      "routes[bad].match.number_length: shorter than number_prefix: the route can never match",
+      "routes[bad].match.source: 'proxy' is not sip:ADDRESS or span:NAME",
+      "routes[bad].trunk_groups: no trunk group named 'Z'",
+      "routes[bad].failover_causes: 200 is not a Q.850 cause (1-127)",
+      "routes[bad].calling.with: has nothing to replace: set replace too",
+      "routes[1].name: '' is not a name (1-64 of A-Z a-z 0-9 - _ .)",
+      "screening.blocked_callers: 'abc' is not a number like +1900 or 7773660",
+  };
+  for (const auto& line : expected_fields) {
+    EXPECT_NE(std::find(lines.begin(), lines.end(), line), lines.end()) << "missing: " << line;
+  }
+  const bool regex_reported = std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("routes[bad].called.replace: not a regular expression", 0) == 0;
+  });
+  EXPECT_TRUE(regex_reported);
+}
+
+TEST(Validate, RoutesThatMatchTheSameCallsEquallyAreATie) {
+  Plan plan = base_plan();
+  plan.routes = {route("one", "p1234", "777"), route("two", "P1234", "777")};
+  auto lines = problems(plan);
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_EQ(lines[0],
+            "routes[two].match: ties with route one: both match the same calls equally; change "
+            "one or give it a priority");
+  plan.routes[1].match.priority = 1;
+  EXPECT_TRUE(problems(plan).empty());
+
+  plan.routes = {route("one", "p1234"), route("two", "p1234")};
+  plan.routes[0].match.number_regex = "7.*";
+  plan.routes[1].match.number_regex = "77.*";
+  EXPECT_EQ(problems(plan).size(), 1U) << "two expressions may overlap";
+  plan.routes[1].match.caller_prefix = "5";
+  EXPECT_TRUE(problems(plan).empty());
+}
+
+TEST(Validate, LoopbackSpansMustExistWhenTheGatewaySaysWhichItHas) {
+  Plan plan = base_plan();
+  const std::vector<std::string> spans = {"span1"};
+  const auto found = validate(plan, &spans);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].to_string(), "trunks[t2].spans: no loopback span 'span2' on this gateway");
+}
+
+}  // namespace
+}  // namespace gw::dialplan
