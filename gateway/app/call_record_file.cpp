@@ -36,7 +36,8 @@ std::string field(std::string text) {
 }  // namespace
 
 const char* CallRecordFile::header() noexcept {
-  return "# start\tanswered\tend\tcall-id\tfrom\trequest-uri\tcalled\tspan\ttimeslot\tsip-status"
+  return "# start\tanswered\tend\tcall-id\tfrom\trequest-uri\tcalled\troute\ttrunk-group\tspan"
+         "\ttimeslot\tsip-status"
          "\tq850-cause\tended-by\n";
 }
 
@@ -81,7 +82,8 @@ std::string CallRecordFile::format(const core::CallRecord& record) {
   line += '\t' + (record.answered ? iso_time(*record.answered) : std::string("-"));
   line += '\t' + iso_time(record.end);
   for (const auto* text :
-       {&record.call_id, &record.from, &record.request_uri, &record.called_number, &record.span}) {
+       {&record.call_id, &record.from, &record.request_uri, &record.called_number, &record.route,
+        &record.trunk_group, &record.span}) {
     line += '\t' + field(*text);
   }
   line += '\t' + std::to_string(record.timeslot) + '\t' + std::to_string(record.sip_status) + '\t' +

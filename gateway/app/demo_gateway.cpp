@@ -37,6 +37,28 @@ pstnsim::RuleSet read_rules(const std::string& path) {
   }
 }
 
+// What the simulated PSTN saw in a SETUP, for "pstn-setups": the numbers
+// with their type, plan and presentation, as the far switch would log them.
+std::string describe_setup(std::string_view span, const isdn::IncomingCall& details) {
+  const auto number = [](const isdn::PartyNumber& party) {
+    return (party.digits.empty() ? std::string("-") : party.digits) + " " +
+           std::string(isdn::to_string(party.ton)) + " " + std::string(isdn::to_string(party.npi));
+  };
+  const char* presentation = "allowed";
+  if (details.calling.presentation == isdn::Presentation::restricted) presentation = "restricted";
+  if (details.calling.presentation == isdn::Presentation::unavailable) {
+    presentation = "unavailable";
+  }
+  std::string line = "setup " + std::string(span) + " called " + number(details.called) +
+                     " calling " + number(details.calling) + " " + presentation;
+  if (details.redirecting) {
+    line += " redirecting " + number(details.redirecting->from) + " " +
+            std::string(isdn::to_string(details.redirecting->reason)) + " count " +
+            std::to_string(details.redirecting->count);
+  }
+  return line;
+}
+
 }  // namespace
 
 DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& options, Log log)
@@ -50,6 +72,13 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   // pstnsim's own lines start with "pstnsim: " already.
   if (!options_.quiet) sim.log = log_;
   pstn_ = std::make_unique<pstnsim::PstnSwitch>(sim_io_, std::move(sim));
+  pstn_->on_setup = [this](std::size_t span, const isdn::IncomingCall& details) {
+    auto line = describe_setup(pstn_->pri(span).span().name(), details);
+    boost::asio::post(control_, [this, line = std::move(line)] {
+      if (pstn_setups_.size() == max_pstn_setups) pstn_setups_.pop_front();
+      pstn_setups_.push_back(line);
+    });
+  };
 
   media::MediaConfig media_config;
   media_config.bind_address = options_.rtp_bind;
@@ -65,11 +94,14 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   sip_config.port = options_.sip_port;
   sip_ = std::make_unique<sip::Stack>(sip_config, control_);
 
-  core::RouteTable routes;
-  std::vector<std::string> names;
+  std::vector<std::string>& names = span_names_;
   for (int i = 1; i <= options_.demo_spans; ++i) names.push_back("span" + std::to_string(i));
-  routes.add("p1234", names);
-  routes.add("+", names);
+  store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
+  if (store_->empty()) store_->save(demo_plan(names));
+  std::string problem;
+  auto router = load_router(problem);
+  if (!router)
+    throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
   core::BridgeConfig bridge_config;
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
@@ -80,7 +112,7 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
     }
   };
   bridge_config.capacity_changed = [this](bool accepting) { sip_->set_accepting_calls(accepting); };
-  bridge_ = std::make_unique<core::CallBridge>(control_, *sip_, *media_, std::move(routes),
+  bridge_ = std::make_unique<core::CallBridge>(control_, *sip_, *media_, std::move(router),
                                                std::move(bridge_config));
   sip_->set_accepting_calls(false);
 
@@ -164,9 +196,63 @@ std::string DemoGateway::status() {
   return out.str();
 }
 
+std::shared_ptr<const dialplan::Router> DemoGateway::load_router(std::string& problem) const {
+  auto plan = store_->load();
+  const auto errors = dialplan::validate(plan, &span_names_);
+  if (!errors.empty()) {
+    problem = errors.front().to_string();
+    if (errors.size() > 1) problem += " (and " + std::to_string(errors.size() - 1) + " more)";
+    return nullptr;
+  }
+  return std::make_shared<const dialplan::Router>(std::move(plan));
+}
+
+// "route URI [from CALLER] [source ADDRESS]": the decision, one "key: value"
+// a line, then "end".
+std::string DemoGateway::test_route(const std::string& arguments) const {
+  std::istringstream words(arguments);
+  std::string uri;
+  words >> uri;
+  auto request = sip::request_for_uri(uri);
+  if (!request) return "error '" + uri + "' is not a sip:, sips: or tel: URI";
+  request->source_address = "127.0.0.1";
+  for (std::string key, value; words >> key >> value;) {
+    if (key == "from") {
+      request->from_user = value;
+    } else if (key == "source") {
+      request->source_address = value;
+    } else {
+      return "error unknown option '" + key + "' (from CALLER, source ADDRESS)";
+    }
+  }
+  const auto decision = bridge_->test_route(*request);
+  if (decision.outcome == dialplan::Decision::Outcome::no_route && !decision.blocked_by.empty()) {
+    return "error cannot dial: " + decision.blocked_by;  // the number itself is unreadable
+  }
+  return decision.describe() + "end";
+}
+
+// Re-reads the plan from the store; calls in progress keep their routes.
+std::string DemoGateway::reload() {
+  std::string problem;
+  auto router = load_router(problem);
+  if (!router) return "error " + problem;
+  const auto routes = router->plan().routes.size();
+  bridge_->set_router(std::move(router));
+  log_("sipgw: dialplan reloaded, " + std::to_string(routes) + " routes");
+  return "ok reloaded " + std::to_string(routes) + " routes";
+}
+
 std::string DemoGateway::execute(const std::string& line) {
   if (line == "status") return status();
-  return "error unknown command '" + line + "' (status)";
+  if (line == "reload") return reload();
+  if (line == "pstn-setups") {
+    std::string out;
+    for (const auto& setup : pstn_setups_) out += setup + "\n";
+    return out + "end";
+  }
+  if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
+  return "error unknown command '" + line + "' (status, route URI, reload, pstn-setups)";
 }
 
 void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

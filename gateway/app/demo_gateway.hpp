@@ -2,12 +2,14 @@
 // The embedded demo default, assembled: loopback E1 spans wired to an
 // in-process simulated PSTN (pstnsim on a thread of its own, as it would be
 // a separate switch), the gateway's ISDN stack (CPE) on the spans, the
-// media engine, the SIP stack and the call bridge; phone-context p1234 and
-// global numbers route to every span. A control socket in the data
-// directory answers "status".
+// media engine, the SIP stack and the call bridge. The dialplan lives in
+// the data directory's SQLite store (seeded with demo_plan() on first
+// start). A control socket in the data directory answers "status",
+// "route URI", "reload" and "pstn-setups" (what the simulated PSTN received).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,11 +17,15 @@
 #include <thread>
 #include <vector>
 
+#include "dialplan/plan_store.hpp"
+#include "dialplan/router.hpp"
+#include "dialplan/validate.hpp"
 #include "drivers/isdn/pri_span.hpp"
 #include "drivers/loopback/loopback_span.hpp"
 #include "drivers/pstnsim/control_server.hpp"
 #include "drivers/pstnsim/pstn_switch.hpp"
 #include "gateway/app/call_record_file.hpp"
+#include "gateway/app/demo_plan.hpp"
 #include "gateway/app/options.hpp"
 #include "gateway/core/call_bridge.hpp"
 #include "gateway/media/media_engine.hpp"
@@ -52,12 +58,19 @@ class DemoGateway {
 
  private:
   std::string execute(const std::string& line);
+  [[nodiscard]] std::shared_ptr<const dialplan::Router> load_router(std::string& problem) const;
+  [[nodiscard]] std::string test_route(const std::string& arguments) const;
+  std::string reload();
   void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
                              std::function<void()> done);
 
   boost::asio::io_context& control_;
   Options options_;
   Log log_;
+  static constexpr std::size_t max_pstn_setups = 64;
+  std::deque<std::string> pstn_setups_;  // the simulated PSTN's last SETUPs, newest last
+  std::vector<std::string> span_names_;
+  std::unique_ptr<dialplan::PlanStore> store_;
   std::vector<loopback::SpanPair> pairs_;
   boost::asio::io_context sim_io_;
   std::unique_ptr<pstnsim::PstnSwitch> pstn_;

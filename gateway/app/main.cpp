@@ -1,6 +1,8 @@
-// sipgw: the SIP-to-PSTN gateway daemon. Until the configuration store
-// exists (issue 4), it runs the embedded demo default: loopback spans wired
-// to an in-process simulated PSTN.
+// sipgw: the SIP-to-PSTN gateway daemon. Until spans can be configured on
+// DAHDI hardware it runs the embedded demo default: loopback spans wired to
+// an in-process simulated PSTN, routed by the dialplan in its data
+// directory. `sipgw export` and `sipgw import` move that dialplan to and
+// from a file.
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "gateway/app/demo_gateway.hpp"
+#include "gateway/app/plan_commands.hpp"
 
 namespace {
 
@@ -81,7 +84,11 @@ int run_demo(const gw::app::Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto parsed = gw::app::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "export" || args[0] == "import")) {
+    return gw::app::run_plan_command(args);
+  }
+  const auto parsed = gw::app::parse_options(args);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     std::cerr << "sipgw: " << *error << std::endl;
     return 2;
@@ -92,7 +99,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!options.demo) {
-    std::cerr << "sipgw: only the demo default runs until the configuration store exists;"
+    std::cerr << "sipgw: only the demo default runs until DAHDI spans can be configured;"
                  " start with --demo\n"
               << gw::app::usage_text();
     return 2;

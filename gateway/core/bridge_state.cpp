@@ -35,6 +35,9 @@ constexpr std::array kTransitions{
     // The PSTN side ends first. Before the answer the caller gets a final
     // response and the call is over; after it, a BYE goes out and the call
     // waits for the dialog to end.
+    // Failover: only before the caller has heard anything from this attempt.
+    Transition{S::dialling, E::isdn_failover, S::dialling},
+    Transition{S::proceeding, E::isdn_failover, S::dialling},
     Transition{S::dialling, E::isdn_cleared, S::done},
     Transition{S::proceeding, E::isdn_cleared, S::done},
     Transition{S::ringing, E::isdn_cleared, S::done},
@@ -104,6 +107,8 @@ std::string_view to_string(BridgeEvent event) noexcept {
       return "isdn-connect";
     case E::isdn_cleared:
       return "isdn-cleared";
+    case E::isdn_failover:
+      return "isdn-failover";
     case E::sip_ack:
       return "sip-ack";
     case E::sip_reinvite:

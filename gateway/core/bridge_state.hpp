@@ -27,6 +27,7 @@ enum class BridgeEvent : std::uint8_t {
   isdn_inband,  // ALERTING or PROGRESS with in-band information
   isdn_connect,
   isdn_cleared,
+  isdn_failover,  // cleared with a fail-over cause; SETUP sent on the next trunk group
   sip_ack,
   sip_reinvite,
   sip_ended,       // CANCEL or BYE (answered by the stack): the ISDN call is cleared at once

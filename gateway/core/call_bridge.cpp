@@ -9,25 +9,6 @@
 namespace gw::core {
 namespace {
 
-// The calling party number from the From user part: digits (and a leading
-// '+') only; anything else is not a number the PSTN can carry.
-isdn::PartyNumber calling_number(const std::string& user) {
-  isdn::PartyNumber number;
-  for (const char c : user) {
-    if (c >= '0' && c <= '9') number.digits += c;
-  }
-  if (number.digits.empty() || number.digits.size() != user.size() - (user[0] == '+' ? 1 : 0)) {
-    number.digits.clear();
-    number.presentation = isdn::Presentation::unavailable;
-    return number;
-  }
-  if (user[0] == '+') {
-    number.ton = isdn::Ton::international;
-    number.npi = isdn::Npi::isdn;
-  }
-  return number;
-}
-
 std::uint64_t new_session_id() {
   std::random_device random;
   return (static_cast<std::uint64_t>(random()) << 20) ^ random();
@@ -43,8 +24,8 @@ void CallBridge::SpanListener::on_incoming(isdn::CallId call,
 }
 
 CallBridge::CallBridge(boost::asio::io_context& io, sip::SipLegs& sip, media::MediaEngine& media,
-                       RouteTable routes, BridgeConfig config)
-    : io_(io), sip_(sip), media_(media), routes_(std::move(routes)), config_(std::move(config)) {}
+                       std::shared_ptr<const dialplan::Router> router, BridgeConfig config)
+    : io_(io), sip_(sip), media_(media), router_(std::move(router)), config_(std::move(config)) {}
 
 CallBridge::~CallBridge() {
   for (auto& [leg, call] : calls_) release_media(*call);
@@ -115,60 +96,14 @@ void CallBridge::on_invite(const sip::InviteRequest& request) {
   dialplan::ParseError unreadable;
   const auto target = dialplan::parse_dial_target(request.number, &unreadable);
   if (!target) return refuse(call, 484, std::nullopt, unreadable.reason);
-  const auto* spans = routes_.find(*target);
-  if (spans == nullptr) return refuse(call, 404, std::nullopt, "no route for this number");
-  std::error_code no_port;
-  call.media = media_.allocate(no_port);
-  if (!call.media) return refuse(call, 503, isdn::Cause::resource_unavailable, "no RTP port free");
-  if (request.offer.sdp) {
-    auto answer = media::answer_offer(*request.offer.sdp, config_.capabilities,
-                                      media_.local_endpoint(*call.media), call.origin);
-    if (const auto* rejected = std::get_if<media::Rejection>(&answer))
-      return refuse(call, 488, isdn::Cause::bearer_capability_not_implemented, rejected->reason);
-    call.answer = std::get<media::Answer>(std::move(answer));
-    call.negotiated = call.answer->media;
-  }
-  isdn::CallSetup setup;
-  setup.called = target->called_number();
-  setup.calling = calling_number(request.from_user);
-  setup.calling_name = request.from_display;
-  call.record.called_number = setup.called.digits;
-  isdn::Cause refused = isdn::Cause::network_out_of_order;
-  if (!place_call(call, *spans, setup, refused))
-    return refuse(call, 503, refused, "no B-channel free");
-  update_capacity();
-}
-
-bool CallBridge::place_call(Call& call, const std::vector<std::string>& spans,
-                            const isdn::CallSetup& setup, isdn::Cause& refused) {
-  // Spans in the route's order; a span down or full is passed over.
-  for (const auto& name : spans) {
-    for (std::size_t index = 0; index < spans_.size(); ++index) {
-      auto& slot = *spans_[index];
-      if (slot.name != name || slot.pri == nullptr) continue;
-      const auto placed = slot.pri->place_call(setup);
-      if (!placed) {
-        // Prefer "no circuit" over "network down" when both happen.
-        if (refused != isdn::Cause::no_circuit_available) refused = placed.refused;
-        continue;
-      }
-      call.span = index;
-      call.isdn = placed.call;
-      call.record.span = slot.name;
-      call.record.timeslot = slot.pri->timeslot(placed.call);
-      by_isdn_[{index, placed.call}] = call.leg;
-      note("call ", call.leg, ": SETUP to ", setup.called.digits, " on ", slot.name, " B",
-           call.record.timeslot);
-      return true;
-    }
-  }
-  return false;
+  route_call(call, request, *target);
 }
 
 void CallBridge::refuse(Call& call, int status, std::optional<isdn::Cause> cause,
-                        std::string warning) {
+                        std::string warning, const char* phrase) {
   sip::Response response;
   response.status = status;
+  response.phrase = phrase;
   if (cause) response.reason = reason_header(*cause);
   if (status == 503) response.retry_after_seconds = config_.retry_after_seconds;
   response.warning = std::move(warning);

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "dialplan/router.hpp"
 #include "drivers/isdn/pri_span.hpp"
 #include "gateway/core/bridge_state.hpp"
-#include "gateway/core/route_table.hpp"
 #include "gateway/media/media_engine.hpp"
 #include "gateway/sip/sip_call.hpp"
 
@@ -27,6 +27,8 @@ struct CallRecord {
   std::string from;
   std::string request_uri;
   std::string called_number;  // as sent in the SETUP
+  std::string route;          // the dialplan route that took the call
+  std::string trunk_group;    // the group it went out on (the last one tried)
   std::string span;
   int timeslot = 0;
   std::chrono::system_clock::time_point start{};
@@ -48,7 +50,7 @@ struct BridgeConfig {
 class CallBridge final : public sip::CallHandler {
  public:
   CallBridge(boost::asio::io_context& io, sip::SipLegs& sip, media::MediaEngine& media,
-             RouteTable routes, BridgeConfig config);
+             std::shared_ptr<const dialplan::Router> router, BridgeConfig config);
   CallBridge(const CallBridge&) = delete;
   CallBridge& operator=(const CallBridge&) = delete;
   ~CallBridge() override;
@@ -65,6 +67,13 @@ class CallBridge final : public sip::CallHandler {
   void on_cancel(sip::LegId leg) override;
   void on_bye(sip::LegId leg, std::optional<int> reason_q850) override;
   void on_terminated(sip::LegId leg, int status, const std::string& phrase) override;
+
+  // New calls are routed with `router` from now on; calls already placed
+  // keep the decision they were placed with.
+  void set_router(std::shared_ptr<const dialplan::Router> router);
+  [[nodiscard]] const dialplan::Router& router() const noexcept { return *router_; }
+  // The decision a call would get, without placing it (the route tester).
+  [[nodiscard]] dialplan::Decision test_route(const sip::InviteRequest& request) const;
 
   // Ends every call (BYE or a final response, DISCONNECT) for a shutdown.
   void hang_up_all(isdn::Cause cause);
@@ -85,9 +94,25 @@ class CallBridge final : public sip::CallHandler {
   void on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause);
   void on_link_changed();
 
-  bool place_call(Call& call, const std::vector<std::string>& spans, const isdn::CallSetup& setup,
-                  isdn::Cause& refused);
-  void refuse(Call& call, int status, std::optional<isdn::Cause> cause, std::string warning = {});
+  struct GroupState;
+
+  [[nodiscard]] dialplan::CallFacts facts_of(const sip::InviteRequest& request,
+                                             const dialplan::DialTarget& target) const;
+  void route_call(Call& call, const sip::InviteRequest& request,
+                  const dialplan::DialTarget& target);
+  // SETUP on the first trunk group of the call's decision, from call.group
+  // on, that has a free B-channel; a group that cannot take it is passed
+  // over only for a fail-over cause.
+  bool place_call(Call& call, isdn::Cause& refused);
+  bool place_in_group(Call& call, const dialplan::GroupChoice& group, isdn::Cause& refused);
+  bool place_on_trunk(Call& call, const dialplan::GroupChoice& group,
+                      const dialplan::TrunkChoice& trunk, isdn::Cause& refused);
+  // Places the call on the next trunk group; false (and `cause`: the last
+  // refusal) when there is none to try.
+  bool fail_over(Call& call, isdn::Cause& cause);
+  void leave_group(Call& call);
+  void refuse(Call& call, int status, std::optional<isdn::Cause> cause, std::string warning = {},
+              const char* phrase = nullptr);
   void send_provisional(Call& call, BridgeEvent event);
   void send_answer(Call& call);
   void start_media(Call& call);
@@ -106,8 +131,9 @@ class CallBridge final : public sip::CallHandler {
   boost::asio::io_context& io_;
   sip::SipLegs& sip_;
   media::MediaEngine& media_;
-  RouteTable routes_;
+  std::shared_ptr<const dialplan::Router> router_;
   BridgeConfig config_;
+  std::map<std::string, GroupState> groups_;  // by trunk group name; outlives reloads
   std::vector<std::unique_ptr<SpanSlot>> spans_;
   std::map<sip::LegId, std::unique_ptr<Call>> calls_;
   std::map<std::pair<std::size_t, isdn::CallId>, sip::LegId> by_isdn_;

@@ -79,6 +79,8 @@ void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause 
   by_isdn_.erase({span, id});
   if (call == nullptr) return;
   call->isdn = 0;
+  leave_group(*call);
+  if (fail_over(*call, cause)) return;
   call->record.cause = isdn::to_wire(cause);
   if (call->record.ended_by.empty()) call->record.ended_by = "pstn";
   release_media(*call);
@@ -105,6 +107,7 @@ void CallBridge::clear_isdn(Call& call, isdn::Cause cause) {
   if (call.isdn == 0) return;
   spans_.at(call.span)->pri->hangup(call.isdn, cause);
   by_isdn_.erase({call.span, call.isdn});
+  leave_group(call);
   call.record.cause = isdn::to_wire(cause);
   call.isdn = 0;
   update_capacity();

@@ -53,6 +53,20 @@ struct CallBridge::Call {
   media::NegotiatedMedia negotiated;
   bool final_sent = false;  // a final response to the INVITE went out
   CallRecord record;
+  dialplan::Decision decision;
+  std::size_t group = 0;     // index in decision.groups of the group now tried
+  std::string counted_in;    // the trunk group whose channel count has this call
+  std::string calling_name;  // the From display name, for the SETUP
+  std::optional<isdn::Redirecting> redirecting;  // a forwarded call's diverting party
+};
+
+// Trunk group state that lives across calls and reloads: calls up for the
+// channel limit, where round-robin goes next, when each trunk was last used.
+struct CallBridge::GroupState {
+  int calls = 0;
+  std::size_t next = 0;
+  std::map<std::string, std::uint64_t> last_used;  // trunk -> use counter value
+  std::uint64_t uses = 0;
 };
 
 template <typename... Parts>

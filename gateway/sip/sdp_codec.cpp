@@ -6,12 +6,11 @@
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
+#include "gateway/sip/sofia.hpp"
+
 namespace gw::sip {
 namespace {
 
-struct HomeDeleter {
-  void operator()(su_home_t* home) const { su_home_unref(home); }
-};
 struct ParserDeleter {
   void operator()(sdp_parser_t* parser) const { sdp_parser_free(parser); }
 };
@@ -72,8 +71,7 @@ std::string format_list(const sdp_media_t& media) {
 }  // namespace
 
 std::optional<media::SessionDescription> parse_sdp(std::string_view body, std::string& error) {
-  const std::unique_ptr<su_home_t, HomeDeleter> home(
-      static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
+  const Home home = make_home();
   if (!home) {
     error = "out of memory";
     return std::nullopt;

@@ -22,6 +22,16 @@ struct Body {
   [[nodiscard]] bool present() const noexcept { return sdp.has_value() || !error.empty(); }
 };
 
+// The most recent diversion of a forwarded call: RFC 5806 Diversion, or
+// RFC 7044 History-Info when there is no Diversion.
+struct Diversion {
+  std::string user;  // the diverting party: a URI's user part or a tel: number
+  // RFC 5806 reason ("unconditional", "user-busy", "no-answer", ...), or
+  // from History-Info the RFC 4458 cause ("302", "486", "408", ...).
+  std::string reason;
+  int counter = 1;  // diversions so far
+};
+
 struct InviteRequest {
   LegId leg = 0;
   std::string request_uri;  // as received, for the log and call records
@@ -34,10 +44,21 @@ struct InviteRequest {
   std::string from_uri;
   std::string from_user;
   std::string from_display;
+  // The user part (or tel: number) of the first P-Asserted-Identity (RFC
+  // 3325): who a trusted proxy says the caller is. Empty: none.
+  std::string asserted_user;
+  bool privacy_id = false;  // Privacy: id or header: the caller's identity must not be shown
+  std::optional<Diversion> diversion;
   std::string call_id;
-  std::string source;  // where the request came from, "udp:127.0.0.1:5062"
+  std::string source;          // where the request came from, "udp:127.0.0.1:5062"
+  std::string source_address;  // its address alone, "127.0.0.1"
   Body offer;
 };
+
+// A Request-URI typed by an operator (the route tester), read as the stack
+// reads an INVITE's: scheme, number and host filled, the rest empty.
+// nullopt when Sofia cannot parse it as a sip:, sips: or tel: URI.
+[[nodiscard]] std::optional<InviteRequest> request_for_uri(const std::string& uri);
 
 class CallHandler {
  public:
@@ -61,7 +82,10 @@ class CallHandler {
 };
 
 struct Response {
-  int status = 200;  // sent with the RFC 3261 phrase
+  int status = 200;
+  // A string literal (NUA keeps the pointer), "Screening Failure
+  // (Terminating)"; nullptr: RFC 3261's phrase for the status.
+  const char* phrase = nullptr;
   std::optional<media::SessionDescription> sdp;
   std::string reason;  // a Reason header value, "Q.850;cause=34;text=\"...\""; empty: none
   std::optional<int> retry_after_seconds;

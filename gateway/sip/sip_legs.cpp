@@ -3,9 +3,14 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <sstream>
+#include <vector>
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
@@ -68,6 +73,155 @@ std::string source_of(const sip_t* sip) {
   return protocol + ":" + text(host) + ":" + (port != nullptr ? port : "5060");
 }
 
+}  // namespace
+
+std::optional<InviteRequest> request_for_uri(const std::string& uri) {
+  const Home home = make_home();
+  if (!home) return std::nullopt;
+  url_t* url = url_make(home.get(), uri.c_str());
+  if (url == nullptr ||
+      (url->url_type != url_sip && url->url_type != url_sips && url->url_type != url_tel)) {
+    return std::nullopt;
+  }
+  InviteRequest request;
+  request.request_uri = uri;
+  request.scheme = text(url->url_scheme);
+  request.number = number_of(*url);
+  request.host = url->url_type == url_tel ? std::string{} : text(url->url_host);
+  return request;
+}
+
+namespace {
+
+// P-Asserted-Identity is not in Sofia's default parser class, so it arrives
+// as an unknown header; sip_p_asserted_identity_make() parses its value.
+std::string asserted_user(const sip_t* sip) {
+  for (const sip_unknown_t* header = sip->sip_unknown; header != nullptr;
+       header = header->un_next) {
+    if (header->un_name == nullptr || header->un_value == nullptr ||
+        ::strcasecmp(header->un_name, "P-Asserted-Identity") != 0) {
+      continue;
+    }
+    const Home home = make_home();
+    const auto* identity =
+        home ? sip_p_asserted_identity_make(home.get(), header->un_value) : nullptr;
+    if (identity == nullptr) continue;
+    return number_of(*identity->paid_url);
+  }
+  return {};
+}
+
+// The values of every header named `name` Sofia did not parse, in order,
+// split into entries at commas outside <...> and quotes.
+std::vector<std::string> unknown_header_entries(const sip_t* sip, const char* name) {
+  std::vector<std::string> entries;
+  for (const sip_unknown_t* header = sip->sip_unknown; header != nullptr;
+       header = header->un_next) {
+    if (header->un_name == nullptr || header->un_value == nullptr ||
+        ::strcasecmp(header->un_name, name) != 0) {
+      continue;
+    }
+    std::string entry;
+    bool in_uri = false;
+    bool in_quote = false;
+    for (const char* c = header->un_value; *c != '\0'; ++c) {
+      if (*c == '"') in_quote = !in_quote;
+      if (*c == '<' && !in_quote) in_uri = true;
+      if (*c == '>' && !in_quote) in_uri = false;
+      if (*c == ',' && !in_uri && !in_quote) {
+        entries.push_back(entry);
+        entry.clear();
+        continue;
+      }
+      entry += *c;
+    }
+    entries.push_back(entry);
+  }
+  return entries;
+}
+
+// An entry's URI (inside <...>) and the value of parameter `key` after it.
+struct HeaderEntry {
+  std::string user;
+  std::string uri_text;
+  std::map<std::string, std::string> parameters;
+};
+
+HeaderEntry read_entry(const std::string& entry) {
+  HeaderEntry result;
+  const auto open = entry.find('<');
+  const auto close = entry.find('>', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || close == std::string::npos) return result;
+  result.uri_text = entry.substr(open + 1, close - open - 1);
+  const Home home = make_home();
+  if (url_t* url = home ? url_make(home.get(), result.uri_text.c_str()) : nullptr) {
+    result.user = number_of(*url);
+    if (const auto semicolon = result.user.find(';'); semicolon != std::string::npos) {
+      result.user.resize(semicolon);
+    }
+  }
+  std::istringstream parameters(entry.substr(close + 1));
+  for (std::string parameter; std::getline(parameters, parameter, ';');) {
+    const auto equals = parameter.find('=');
+    std::string key = parameter.substr(0, equals);
+    key.erase(0, key.find_first_not_of(' '));
+    key.erase(key.find_last_not_of(' ') + 1);
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!key.empty()) {
+      result.parameters[key] = equals == std::string::npos ? "" : parameter.substr(equals + 1);
+    }
+  }
+  return result;
+}
+
+// RFC 5806: the topmost Diversion entry is the latest diversion.
+std::optional<Diversion> diversion_of(const sip_t* sip) {
+  const auto entries = unknown_header_entries(sip, "Diversion");
+  if (entries.empty()) return std::nullopt;
+  const HeaderEntry latest = read_entry(entries.front());
+  if (latest.user.empty()) return std::nullopt;
+  Diversion diversion;
+  diversion.user = latest.user;
+  if (const auto it = latest.parameters.find("reason"); it != latest.parameters.end()) {
+    diversion.reason = it->second;
+  }
+  if (const auto it = latest.parameters.find("counter"); it != latest.parameters.end()) {
+    diversion.counter = std::max(1, std::atoi(it->second.c_str()));
+  }
+  return diversion;
+}
+
+// RFC 7044: each retarget adds an entry whose URI carries the RFC 4458
+// "cause"; the diverting party is the entry just before the last such one.
+std::optional<Diversion> history_info_of(const sip_t* sip) {
+  const auto entries = unknown_header_entries(sip, "History-Info");
+  std::vector<HeaderEntry> read;
+  read.reserve(entries.size());
+  for (const auto& entry : entries) read.push_back(read_entry(entry));
+  std::optional<Diversion> diversion;
+  int diversions = 0;
+  for (std::size_t i = 1; i < read.size(); ++i) {
+    const auto cause = read[i].uri_text.find(";cause=");
+    if (cause == std::string::npos || read[i - 1].user.empty()) continue;
+    ++diversions;
+    Diversion found;
+    found.user = read[i - 1].user;
+    found.reason = read[i].uri_text.substr(cause + 7, 3);
+    diversion = found;
+  }
+  if (diversion) diversion->counter = diversions;
+  return diversion;
+}
+
+bool privacy_id(const sip_t* sip) {
+  if (sip->sip_privacy == nullptr || sip->sip_privacy->priv_values == nullptr) return false;
+  for (const msg_param_t* value = sip->sip_privacy->priv_values; *value != nullptr; ++value) {
+    if (::strcasecmp(*value, "id") == 0 || ::strcasecmp(*value, "header") == 0) return true;
+  }
+  return false;
+}
+
 InviteRequest read_invite(LegId id, const sip_t* sip) {
   InviteRequest request;
   request.leg = id;
@@ -90,7 +244,15 @@ InviteRequest read_invite(LegId id, const sip_t* sip) {
     request.from_display = text(sip->sip_from->a_display);
   }
   if (sip->sip_call_id != nullptr) request.call_id = text(sip->sip_call_id->i_id);
+  request.asserted_user = asserted_user(sip);
+  request.privacy_id = privacy_id(sip);
+  request.diversion = diversion_of(sip);
+  if (!request.diversion) request.diversion = history_info_of(sip);
   request.source = source_of(sip);
+  if (sip->sip_via != nullptr) {
+    const char* received = sip->sip_via->v_received;
+    request.source_address = text(received != nullptr ? received : sip->sip_via->v_host);
+  }
   request.offer = read_body(sip);
   return request;
 }
@@ -197,7 +359,8 @@ void SofiaThread::send_response(LegRecord& leg, const Response& response) {
       response.warning.empty() ? std::string{} : "399 sipgw \"" + response.warning + "\"";
   // NUA keeps the phrase pointer past this call (tags it copies): only
   // Sofia's static phrases will do.
-  const char* phrase = sip_status_phrase(response.status);
+  const char* phrase =
+      response.phrase != nullptr ? response.phrase : sip_status_phrase(response.status);
   if (phrase == nullptr) phrase = "Unknown";
   if (response.status >= 200) leg.invite_pending = false;
   if (response.status < 300 && response.status >= 200) leg.established = true;

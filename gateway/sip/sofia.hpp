@@ -14,6 +14,23 @@ struct LegRecord;
 #define NUA_HMAGIC_T gw::sip::LegRecord
 
 #include <sofia-sip/nua.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_wait.h>
+
+#include <memory>
+
+namespace gw::sip {
+
+// A Sofia memory home for short-lived parsing; everything allocated from it
+// goes when it does.
+struct HomeDeleter {
+  void operator()(su_home_t* home) const { su_home_unref(home); }
+};
+using Home = std::unique_ptr<su_home_t, HomeDeleter>;
+inline Home make_home() {
+  return Home(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
+}
+
+}  // namespace gw::sip

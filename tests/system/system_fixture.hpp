@@ -48,11 +48,29 @@ inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+struct GatewaySetup {
+  int spans = 2;
+  std::string pstn_rules;  // the simulated PSTN's behaviour; empty: its default table
+  std::string plan_json;   // a dialplan `sipgw import`ed before the start; empty: the demo's
+};
+
+// Runs `sipgw ARGS...` to the end; its exit status, its output in `output`.
+inline int run_sipgw(const std::vector<std::string>& args, const std::string& output_file,
+                     std::string* output = nullptr) {
+  std::filesystem::remove(output_file);
+  std::vector<std::string> command{SIPGW_PATH};
+  command.insert(command.end(), args.begin(), args.end());
+  const int status = wait_exit(spawn(command, output_file), 30s);
+  if (output != nullptr) *output = read_text(output_file);
+  return status;
+}
+
 class GatewayProcess {
  public:
   // Starts `sipgw --demo` with `spans` spans on a SIP port and RTP range of
   // its own, and waits until its spans are up.
-  explicit GatewayProcess(int spans = 2) {
+  explicit GatewayProcess(int spans = 2) : GatewayProcess(GatewaySetup{spans, {}, {}}) {}
+  explicit GatewayProcess(const GatewaySetup& setup) {
     const int slot = static_cast<int>(::getpid() % 200);
     sip_port_ = 21000 + slot * 40;
     rtp_low_ = 30000 + slot * 150;
@@ -60,12 +78,29 @@ class GatewayProcess {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     log_ = (dir_ / "sipgw.log").string();
-    pid_ =
-        spawn({SIPGW_PATH, "--demo", "--bind", "127.0.0.1", "--sip-port", std::to_string(sip_port_),
-               "--rtp-ports", std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
-               "--data-dir", dir_.string(), "--spans", std::to_string(spans)},
-              log_);
-    ready_ = pid_ != 0 && wait_ready(spans, 20s);
+    std::vector<std::string> args{
+        SIPGW_PATH,    "--demo",
+        "--bind",      "127.0.0.1",
+        "--sip-port",  std::to_string(sip_port_),
+        "--rtp-ports", std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
+        "--data-dir",  dir_.string(),
+        "--spans",     std::to_string(setup.spans)};
+    if (!setup.pstn_rules.empty()) {
+      std::ofstream(dir_ / "pstn.rules") << setup.pstn_rules;
+      args.insert(args.end(), {"--pstn-rules", (dir_ / "pstn.rules").string()});
+    }
+    if (!setup.plan_json.empty()) {
+      std::ofstream(dir_ / "plan.json") << setup.plan_json;
+      const int imported = run_sipgw({"import", "--data-dir", dir_.string(), "--spans",
+                                      std::to_string(setup.spans), (dir_ / "plan.json").string()},
+                                     (dir_ / "import.out").string());
+      if (imported != 0) {
+        ADD_FAILURE() << "sipgw import: " << read_text((dir_ / "import.out").string());
+        return;
+      }
+    }
+    pid_ = spawn(args, log_);
+    ready_ = pid_ != 0 && wait_ready(setup.spans, 20s);
   }
   GatewayProcess(const GatewayProcess&) = delete;
   GatewayProcess& operator=(const GatewayProcess&) = delete;
@@ -85,7 +120,20 @@ class GatewayProcess {
     return read_text((dir_ / "calls.tsv").string());
   }
 
-  // One command on the control socket; its reply up to "end" (or one line).
+  // The last call record's fields.
+  [[nodiscard]] std::vector<std::string> last_record() const {
+    const std::string records = call_records();
+    const auto end = records.find_last_of('\n', records.size() - 2);
+    std::istringstream line(records.substr(end == std::string::npos ? 0 : end + 1));
+    std::vector<std::string> fields;
+    for (std::string field; std::getline(line, field, '\t');) fields.push_back(field);
+    if (!fields.empty() && !fields.back().empty() && fields.back().back() == '\n')
+      fields.back().pop_back();
+    return fields;
+  }
+
+  // One command on the control socket; its reply up to "end", or its one
+  // line when it starts "ok" or "error".
   [[nodiscard]] std::string command(const std::string& line) const {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
@@ -97,8 +145,12 @@ class GatewayProcess {
       const std::string request = line + "\n";
       if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
         char buffer[4096];
-        while (reply.find("end\n") == std::string::npos &&
-               reply.rfind("error", 0) == std::string::npos) {
+        const auto complete = [&reply] {
+          const bool one_line = reply.rfind("error", 0) == 0 || reply.rfind("ok", 0) == 0;
+          return one_line ? reply.find('\n') != std::string::npos
+                          : reply.find("end\n") != std::string::npos;
+        };
+        while (!complete()) {
           const auto got = ::read(fd, buffer, sizeof buffer);
           if (got <= 0) break;
           reply.append(buffer, static_cast<std::size_t>(got));
@@ -236,20 +288,39 @@ inline int run_sipp(const GatewayProcess& gateway, const std::string& scenario,
 struct Refusal {
   std::string ruri;
   int status;
-  std::string reason;        // the Reason header's Q.850 cause; empty: a Warning instead
+  std::string reason{};      // the Reason header's Q.850 cause; empty: a Warning (or the phrase)
   bool retry_after = false;  // a Retry-After header is expected too
+  std::string phrase{};      // the status line's reason phrase, when it matters
+  std::string from = "5551000";  // the From user
 };
 
 // Fills tests/system/sipp/refused.xml.in template for one refusal and returns its path.
 inline std::string refusal_scenario(const GatewayProcess& gateway, const Refusal& refusal,
                                     int index) {
   std::string scenario = read_text(std::string(SIPP_SCENARIOS) + "/refused.xml.in");
-  std::string checks = refusal.reason.empty()
-                           ? "      <ereg regexp=\"^ *399 \" search_in=\"hdr\" header=\"Warning:\" "
-                             "check_it=\"true\" assign_to=\"why\"/>\n"
-                           : "      <ereg regexp=\"Q\\.850 *; *cause=" + refusal.reason +
-                                 "(;|$| )\" search_in=\"hdr\" header=\"Reason:\" check_it=\"true\" "
-                                 "assign_to=\"why\"/>\n";
+  std::string checks;
+  std::string refs;
+  if (!refusal.reason.empty()) {
+    checks = "      <ereg regexp=\"Q\\.850 *; *cause=" + refusal.reason +
+             "(;|$| )\" search_in=\"hdr\" header=\"Reason:\" check_it=\"true\" "
+             "assign_to=\"why\"/>\n";
+    refs = "why";
+  } else if (refusal.phrase.empty()) {
+    checks =
+        "      <ereg regexp=\"^ *399 \" search_in=\"hdr\" header=\"Warning:\" "
+        "check_it=\"true\" assign_to=\"why\"/>\n";
+    refs = "why";
+  }
+  if (!refusal.phrase.empty()) {
+    std::string pattern;
+    for (const char c : refusal.phrase) {
+      if (c == '(' || c == ')' || c == '.') pattern += "\\";
+      pattern += c;
+    }
+    checks += "      <ereg regexp=\"SIP/2\\.0 " + std::to_string(refusal.status) + " " + pattern +
+              "\" search_in=\"msg\" check_it=\"true\" assign_to=\"phrase\"/>\n";
+    refs += refs.empty() ? "phrase" : ",phrase";
+  }
   const auto fill = [&scenario](const char* marker, const std::string& text) {
     for (auto at = scenario.find(marker); at != std::string::npos; at = scenario.find(marker)) {
       scenario.replace(at, std::string_view(marker).size(), text);
@@ -259,11 +330,13 @@ inline std::string refusal_scenario(const GatewayProcess& gateway, const Refusal
     checks +=
         "      <ereg regexp=\"^ *[0-9]+\" search_in=\"hdr\" header=\"Retry-After:\" "
         "check_it=\"true\" assign_to=\"retry\"/>\n";
+    refs += ",retry";
   }
   fill("@STATUS@", std::to_string(refusal.status));
   fill("@CHECKS@", checks);
-  fill("@REFS@", refusal.retry_after ? "why,retry" : "why");
-  fill("@CHECK@", refusal.reason.empty() ? "a Warning" : "a Reason");
+  fill("@REFS@", refs);
+  fill("@FROM@", refusal.from);
+  fill("@CHECK@", refusal.reason.empty() ? "a Warning or its phrase" : "a Reason");
   const auto path = gateway.dir() / ("refused_" + std::to_string(index) + ".xml");
   std::ofstream(path) << scenario;
   return path.string();

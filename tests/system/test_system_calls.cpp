@@ -47,25 +47,16 @@ class SystemCalls : public ::testing::Test {
   }
 
   // The last call record's fields.
-  static std::vector<std::string> last_record() {
-    const std::string records = gateway_->call_records();
-    const auto end = records.find_last_of('\n', records.size() - 2);
-    std::istringstream line(records.substr(end == std::string::npos ? 0 : end + 1));
-    std::vector<std::string> fields;
-    for (std::string field; std::getline(line, field, '\t');) fields.push_back(field);
-    if (!fields.empty() && !fields.back().empty() && fields.back().back() == '\n')
-      fields.back().pop_back();
-    return fields;
-  }
+  static std::vector<std::string> last_record() { return gateway_->last_record(); }
 
   static GatewayProcess* gateway_;
 };
 
 GatewayProcess* SystemCalls::gateway_ = nullptr;
 
-// Record fields: start answered end call-id from request-uri called span
-// timeslot sip-status q850-cause ended-by.
-enum Field { kAnswered = 1, kCalled = 6, kSipStatus = 9, kCause = 10, kEndedBy = 11 };
+// Record fields: start answered end call-id from request-uri called route
+// trunk-group span timeslot sip-status q850-cause ended-by.
+enum Field { kAnswered = 1, kCalled = 6, kSipStatus = 11, kCause = 12, kEndedBy = 13 };
 
 TEST_F(SystemCalls, OptionsIsAnswered200) {
   EXPECT_EQ(run_sipp(*gateway_, "options.xml", {}, {"-m", "1"}), 0);
@@ -81,7 +72,7 @@ TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
   EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   const auto record = last_record();
-  ASSERT_EQ(record.size(), 12U) << gateway_->call_records();
+  ASSERT_EQ(record.size(), 14U) << gateway_->call_records();
   EXPECT_EQ(record[kCalled], "7773660");
   EXPECT_EQ(record[kSipStatus], "200");
   EXPECT_EQ(record[kCause], "16");

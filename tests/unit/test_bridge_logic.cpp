@@ -6,7 +6,6 @@
 #include "gateway/app/call_record_file.hpp"
 #include "gateway/app/options.hpp"
 #include "gateway/core/bridge_state.hpp"
-#include "gateway/core/route_table.hpp"
 
 namespace gw {
 namespace {
@@ -71,25 +70,12 @@ TEST(BridgeState, EventsThatMakeNoSenseAreRefused) {
   EXPECT_FALSE(next_state(BridgeState::clearing, BridgeEvent::isdn_connect));
 }
 
-dialplan::DialTarget target(const std::string& user) {
-  return *dialplan::parse_dial_target(user);
-}
-
-TEST(RouteTable, PrivatePlansAndGlobalNumbersFindTheirSpans) {
-  core::RouteTable routes;
-  routes.add("p1234", {"span1", "span2"});
-  routes.add("+", {"span3"});
-  routes.add("+44", {"span4"});
-  ASSERT_NE(routes.find(target("7773660;phone-context=p1234")), nullptr);
-  EXPECT_EQ(*routes.find(target("7773660;phone-context=P1234")),
-            (std::vector<std::string>{"span1", "span2"}));
-  EXPECT_EQ(*routes.find(target("+15551234567")), std::vector<std::string>{"span3"});
-  EXPECT_EQ(*routes.find(target("5551234;phone-context=+1")), std::vector<std::string>{"span3"})
-      << "a +CC context without a route of its own goes the global way";
-  EXPECT_EQ(*routes.find(target("2079460000;phone-context=+44")),
-            std::vector<std::string>{"span4"});
-  EXPECT_EQ(routes.find(target("7773660;phone-context=p9999")), nullptr);
-  EXPECT_EQ(routes.find(target("7773660;phone-context=example.com")), nullptr);
+TEST(BridgeState, FailoverIsOnlyBeforeTheCallerHearsAnything) {
+  EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::isdn_failover), BridgeState::dialling);
+  EXPECT_EQ(next_state(BridgeState::proceeding, BridgeEvent::isdn_failover), BridgeState::dialling);
+  EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::isdn_failover));
+  EXPECT_FALSE(next_state(BridgeState::early_media, BridgeEvent::isdn_failover));
+  EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::isdn_failover));
 }
 
 std::variant<app::Options, std::string> parse(const std::vector<std::string>& args) {
@@ -132,17 +118,21 @@ TEST(CallRecordFile, ALineHasEveryFieldAndNoStrayTabs) {
   record.from = "sip:5551000@127.0.0.1";
   record.request_uri = "sip:7773660;phone-context=p1234@gw;user=phone";
   record.called_number = "7773660";
+  record.route = "private-p1234";
+  record.trunk_group = "A";
   record.span = "span1";
   record.timeslot = 3;
   record.sip_status = 200;
   record.cause = 16;
   record.ended_by = "caller";
   const auto line = app::CallRecordFile::format(record);
-  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 11);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 13);
   EXPECT_EQ(line.back(), '\n');
   EXPECT_NE(line.find("\t-\t"), std::string::npos) << "an unanswered call has '-' for answered";
   EXPECT_NE(line.find("abc @host"), std::string::npos);
-  EXPECT_NE(line.find("\t7773660\tspan1\t3\t200\t16\tcaller\n"), std::string::npos) << line;
+  EXPECT_NE(line.find("\t7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\n"),
+            std::string::npos)
+      << line;
 }
 
 }  // namespace

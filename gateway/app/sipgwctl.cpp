@@ -1,0 +1,55 @@
+// sipgwctl: the operator's command line to a running sipgw, over the control
+// socket in its data directory.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gateway/app/control_client.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: sipgwctl [--data-dir DIR] COMMAND\n"
+    "  status                                 spans, channels and calls\n"
+    "  route URI [from CALLER] [source ADDR]  what the dialplan would do with a call to URI\n"
+    "                                         e.g. route "
+    "'sip:7773660;phone-context=p1234@gw;user=phone'\n"
+    "  reload                                 apply the dialplan stored in the data directory\n"
+    "  pstn-setups                            the SETUPs the simulated PSTN received (demo)\n"
+    "  --data-dir DIR   the gateway's data directory (default /var/lib/sipgw)\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string data_dir = "/var/lib/sipgw";
+  std::string command;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::cout << usage;
+      return 0;
+    }
+    if (args[i] == "--data-dir") {
+      if (i + 1 == args.size()) {
+        std::cerr << "sipgwctl: --data-dir: needs a directory\n";
+        return 2;
+      }
+      data_dir = args[++i];
+      continue;
+    }
+    command += (command.empty() ? "" : " ") + args[i];
+  }
+  if (command.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  std::string problem;
+  const auto reply = gw::app::ask_gateway(data_dir + "/sipgw.ctl", command, problem);
+  if (!reply) {
+    std::cerr << "sipgwctl: " << problem << '\n';
+    return 1;
+  }
+  std::cout << *reply;
+  return reply->rfind("error", 0) == 0 ? 1 : 0;
+}
