@@ -391,6 +391,12 @@ TEST_F(MediaEngineTest, SenderReportsGoToTheOddPortAndTheirsAreCounted) {
                     (std::to_integer<std::uint32_t>(report.at(6)) << 8U) |
                     std::to_integer<std::uint32_t>(report.at(7));
   EXPECT_EQ(ssrc, audio->header.ssrc) << "the report is about our RTP stream";
+  // The worker counts a report once send_to() has returned, which may be
+  // after the datagram reached us.
+  const auto counted_by = Clock::now() + 1s;
+  while (engine.stats(id)->rtcp_sent == 0 && Clock::now() < counted_by) {
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_GE(engine.stats(id)->rtcp_sent, 1U);
 
   SenderInfo info;
