@@ -111,11 +111,26 @@ struct Screening {
   friend bool operator==(const Screening&, const Screening&) = default;
 };
 
+// An upstream registrar the gateway registers with (RFC 3665 section 2), so
+// that the proxies behind it find the gateway: REGISTER, the 401 challenge
+// answered with digest credentials, refreshed before `expires`, removed at
+// shutdown. Applied when the gateway starts.
+struct Registration {
+  std::string name;
+  std::string registrar;  // "host" or "host:port"
+  std::string user;       // the address of record is sip:USER@REGISTRAR-HOST
+  std::string auth_user;  // the digest user name; empty: `user`
+  std::string password;
+  int expires = 3600;  // seconds asked for
+  friend bool operator==(const Registration&, const Registration&) = default;
+};
+
 struct Plan {
   std::vector<Trunk> trunks;
   std::vector<TrunkGroup> trunk_groups;
   std::vector<Route> routes;
   Screening screening;
+  std::vector<Registration> registrations;
   friend bool operator==(const Plan&, const Plan&) = default;
 
   [[nodiscard]] const Trunk* find_trunk(std::string_view name) const;

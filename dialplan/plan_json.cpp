@@ -1,5 +1,6 @@
 #include "dialplan/plan_json.hpp"
 
+#include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -122,17 +123,17 @@ class Reader {
   }
   // An enumeration, read with `parse`; `accepted` goes into the error.
   template <typename Value, typename Parse>
-  void choice(const std::string& key, Value& out, Parse parse, const char* accepted) {
+  void choice(const std::string& key, Value& out, Parse parse, const std::string& accepted) {
+    if (find(key) == nullptr) return;
     std::string word;
     text(key, word);
-    if (find(key) == nullptr) return;
     const auto parsed = parse(word);
     if (!parsed) throw Refusal(path(key), "'" + word + "' is not one of " + accepted);
     out = *parsed;
   }
   template <typename Value, typename Parse>
   void optional_choice(const std::string& key, std::optional<Value>& out, Parse parse,
-                       const char* accepted) {
+                       const std::string& accepted) {
     const json* value = find(key);
     if (value == nullptr || value->is_null()) return;
     Value chosen{};
@@ -143,11 +144,15 @@ class Reader {
  private:
   static int whole_number(const json& value, const std::string& at) {
     if (!value.is_number_integer()) throw Refusal(at, "expected a whole number");
-    const auto number = value.get<long long>();
-    if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
-      throw Refusal(at, "out of range");
-    }
-    return static_cast<int>(number);
+    // Read as unsigned when it is one: above LLONG_MAX it would wrap to a
+    // small negative number that fits.
+    const bool fits = value.is_number_unsigned()
+                          ? value.get<unsigned long long>() <=
+                                static_cast<unsigned long long>(std::numeric_limits<int>::max())
+                          : value.get<long long>() >= std::numeric_limits<int>::min() &&
+                                value.get<long long>() <= std::numeric_limits<int>::max();
+    if (!fits) throw Refusal(at, "out of range");
+    return static_cast<int>(value.get<long long>());
   }
 
   const json& object_;
@@ -155,9 +160,29 @@ class Reader {
   std::set<std::string> read_;
 };
 
-constexpr const char* kTons =
-    "unknown, international, national, network-specific, subscriber, abbreviated";
-constexpr const char* kNpis = "unknown, isdn, data, telex, national, private";
+// The names an enumeration is written with, for an error to list; made from
+// to_string() so the list cannot drift from what is accepted.
+template <typename Enum>
+std::string names_of(std::initializer_list<Enum> values) {
+  std::string names;
+  for (const Enum value : values) {
+    if (!names.empty()) names += ", ";
+    names += to_string(value);
+  }
+  return names;
+}
+
+std::string ton_names() {
+  using isdn::Ton;
+  return names_of({Ton::unknown, Ton::international, Ton::national, Ton::network_specific,
+                   Ton::subscriber, Ton::abbreviated});
+}
+
+std::string npi_names() {
+  using isdn::Npi;
+  return names_of(
+      {Npi::unknown, Npi::isdn, Npi::data, Npi::telex, Npi::national, Npi::private_plan});
+}
 
 void read_rule(Reader& parent, const std::string& key, NumberRule& rule,
                std::optional<isdn::Ton>& ton, std::optional<isdn::Npi>& npi) {
@@ -168,8 +193,8 @@ void read_rule(Reader& parent, const std::string& key, NumberRule& rule,
   in.text("prepend", rule.prepend);
   in.text("replace", rule.replace);
   in.text("with", rule.with);
-  in.optional_choice("ton", ton, isdn::parse_ton, kTons);
-  in.optional_choice("npi", npi, isdn::parse_npi, kNpis);
+  in.optional_choice("ton", ton, isdn::parse_ton, ton_names());
+  in.optional_choice("npi", npi, isdn::parse_npi, npi_names());
   in.refuse_unknown_fields();
 }
 
@@ -177,16 +202,19 @@ Trunk read_trunk(const json& value, const std::string& at) {
   Reader in(value, at);
   Trunk trunk;
   in.required_text("name", trunk.name);
-  in.choice("backend", trunk.backend, parse_backend, "loopback, dahdi");
+  in.choice("backend", trunk.backend, parse_backend, names_of({Backend::loopback, Backend::dahdi}));
   in.texts("spans", trunk.spans);
+  using isdn::SwitchType;
   in.choice("switchtype", trunk.switchtype, isdn::parse_switchtype,
-            "national, dms100, 5ess, 4ess, euroisdn_e1, euroisdn_t1, ni1, qsig");
-  in.choice("side", trunk.side, isdn::parse_side, "cpe, net");
-  in.choice("law", trunk.law, tdm::parse_law, "alaw, mulaw");
+            names_of({SwitchType::ni2, SwitchType::dms100, SwitchType::lucent5e,
+                      SwitchType::att4ess, SwitchType::euroisdn_e1, SwitchType::euroisdn_t1,
+                      SwitchType::ni1, SwitchType::qsig}));
+  in.choice("side", trunk.side, isdn::parse_side, names_of({isdn::Side::cpe, isdn::Side::net}));
+  in.choice("law", trunk.law, tdm::parse_law, names_of({tdm::Law::alaw, tdm::Law::mulaw}));
   in.text("channels", trunk.channels);
-  in.choice("called_ton", trunk.called_ton, isdn::parse_ton, kTons);
-  in.choice("calling_ton", trunk.calling_ton, isdn::parse_ton, kTons);
-  in.choice("calling_npi", trunk.calling_npi, isdn::parse_npi, kNpis);
+  in.choice("called_ton", trunk.called_ton, isdn::parse_ton, ton_names());
+  in.choice("calling_ton", trunk.calling_ton, isdn::parse_ton, ton_names());
+  in.choice("calling_npi", trunk.calling_npi, isdn::parse_npi, npi_names());
   in.texts("sip_peers", trunk.sip_peers);
   in.refuse_unknown_fields();
   return trunk;
@@ -197,8 +225,10 @@ TrunkGroup read_group(const json& value, const std::string& at) {
   TrunkGroup group;
   in.required_text("name", group.name);
   in.texts("trunks", group.trunks);
+  using isdn::Hunting;
   in.choice("hunting", group.hunting, isdn::parse_hunting,
-            "ascending, descending, round-robin, least-recent");
+            names_of({Hunting::ascending, Hunting::descending, Hunting::round_robin,
+                      Hunting::least_recent}));
   in.number("channel_limit", group.channel_limit);
   in.refuse_unknown_fields();
   return group;
@@ -224,7 +254,8 @@ Route read_route(const json& value, const std::string& at) {
   read_rule(in, "called", route.called, route.called_ton, route.called_npi);
   read_rule(in, "calling", route.calling, route.calling_ton, route.calling_npi);
   in.choice("presentation", route.presentation, parse_presentation,
-            "from-sip, allowed, restricted");
+            names_of({PresentationRule::from_sip, PresentationRule::allowed,
+                      PresentationRule::restricted}));
   in.refuse_unknown_fields();
   return route;
 }
@@ -239,12 +270,26 @@ void read_list(Reader& top, const std::string& key, std::vector<Item>& out, Read
   }
 }
 
+Registration read_registration(const json& value, const std::string& at) {
+  Reader in(value, at);
+  Registration registration;
+  in.required_text("name", registration.name);
+  in.text("registrar", registration.registrar);
+  in.text("user", registration.user);
+  in.text("auth_user", registration.auth_user);
+  in.text("password", registration.password);
+  in.number("expires", registration.expires);
+  in.refuse_unknown_fields();
+  return registration;
+}
+
 Plan read_plan(const json& document) {
   Plan plan;
   Reader top(document, "");
   read_list(top, "trunks", plan.trunks, read_trunk);
   read_list(top, "trunk_groups", plan.trunk_groups, read_group);
   read_list(top, "routes", plan.routes, read_route);
+  read_list(top, "registrations", plan.registrations, read_registration);
   if (const json* screening = top.find("screening")) {
     Reader in(*screening, "screening");
     in.texts("blocked_callers", plan.screening.blocked_callers);
@@ -273,6 +318,15 @@ std::string plan_to_json(const Plan& plan) {
   document["screening"] =
       ordered_json{{"blocked_callers", plan.screening.blocked_callers},
                    {"blocked_destinations", plan.screening.blocked_destinations}};
+  document["registrations"] = ordered_json::array();
+  for (const auto& r : plan.registrations) {
+    document["registrations"].push_back(ordered_json{{"name", r.name},
+                                                     {"registrar", r.registrar},
+                                                     {"user", r.user},
+                                                     {"auth_user", r.auth_user},
+                                                     {"password", r.password},
+                                                     {"expires", r.expires}});
+  }
   return document.dump(2) + "\n";
 }
 

@@ -2,8 +2,9 @@
 
 #include <sqlite3.h>
 
-#include <sstream>
+#include <charconv>
 #include <stdexcept>
+#include <system_error>
 
 namespace gw::dialplan {
 namespace {
@@ -40,6 +41,9 @@ CREATE TABLE IF NOT EXISTS route_groups (
 CREATE TABLE IF NOT EXISTS screening (
   list TEXT NOT NULL CHECK (list IN ('caller', 'destination')), position INTEGER NOT NULL,
   number TEXT NOT NULL, PRIMARY KEY (list, position));
+CREATE TABLE IF NOT EXISTS registrations (
+  position INTEGER NOT NULL, name TEXT PRIMARY KEY, registrar TEXT NOT NULL, user TEXT NOT NULL,
+  auth_user TEXT NOT NULL, password TEXT NOT NULL, expires INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
 )sql";
 
@@ -49,10 +53,18 @@ std::string join(const std::vector<std::string>& items) {
   return text;
 }
 
+// The inverse of join() for every list but one holding a single empty item
+// (stored as "", read back as no items): no span or peer has an empty name.
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> items;
-  std::istringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  if (text.empty()) return items;
+  std::size_t start = 0;
+  for (std::size_t comma = text.find(','); comma != std::string::npos;
+       comma = text.find(',', start)) {
+    items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  items.push_back(text.substr(start));
   return items;
 }
 
@@ -64,7 +76,14 @@ std::string join_numbers(const std::vector<int>& numbers) {
 
 std::vector<int> split_numbers(const std::string& text) {
   std::vector<int> numbers;
-  for (const auto& item : split(text)) numbers.push_back(std::stoi(item));
+  for (const auto& item : split(text)) {
+    int number = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), number);
+    if (error != std::errc() || end != item.data() + item.size()) {
+      throw std::runtime_error("failover_causes '" + text + "' is not valid");
+    }
+    numbers.push_back(number);
+  }
   return numbers;
 }
 
@@ -72,7 +91,7 @@ std::vector<int> split_numbers(const std::string& text) {
 // hand or written by another version.
 template <typename Value>
 Value parsed(std::optional<Value> value, const std::string& what, const std::string& text) {
-  if (!value) throw std::runtime_error("plan store: " + what + " '" + text + "' is not valid");
+  if (!value) throw std::runtime_error(what + " '" + text + "' is not valid");
   return *value;
 }
 
@@ -80,7 +99,7 @@ class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db));
+      throw std::runtime_error(sqlite3_errmsg(db));
     }
   }
   Statement(const Statement&) = delete;
@@ -107,10 +126,9 @@ class Statement {
   // Runs an INSERT (or anything without rows) and resets for the next use.
   void run() {
     const int result = sqlite3_step(statement_);
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-    if (result != SQLITE_DONE)
-      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+    const std::string error = result == SQLITE_DONE ? std::string() : sqlite3_errmsg(db_);
+    reset();
+    if (result != SQLITE_DONE) throw std::runtime_error(error);
   }
   // Ready for another run with new bindings, after its rows were read.
   void reset() {
@@ -120,8 +138,7 @@ class Statement {
   bool next_row() {
     const int result = sqlite3_step(statement_);
     if (result == SQLITE_ROW) return true;
-    if (result != SQLITE_DONE)
-      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+    if (result != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
     return false;
   }
   [[nodiscard]] std::string text(int column) const {
@@ -135,8 +152,7 @@ class Statement {
 
  private:
   void check(int result) const {
-    if (result != SQLITE_OK)
-      throw std::runtime_error(std::string("plan store: ") + sqlite3_errmsg(db_));
+    if (result != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
   }
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
@@ -148,6 +164,9 @@ struct PlanStore::Database {
   sqlite3* handle = nullptr;
   std::string path;
 
+  explicit Database(std::string file) : path(std::move(file)) {}
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
   ~Database() { sqlite3_close(handle); }
 
   void execute(const char* sql) const {
@@ -155,13 +174,23 @@ struct PlanStore::Database {
     if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
       const std::string text = message != nullptr ? message : sqlite3_errmsg(handle);
       sqlite3_free(message);
-      throw std::runtime_error("plan store " + path + ": " + text);
+      throw std::runtime_error(text);
     }
+  }
+  // Ends a failed transaction. SQLite may have rolled it back itself (disk
+  // full, I/O error), and the error that made it fail is the one to report.
+  void roll_back() const noexcept {
+    if (sqlite3_get_autocommit(handle) == 0) {
+      (void)sqlite3_exec(handle, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  [[noreturn]] void fail(const std::string& doing, const std::exception& error) const {
+    throw std::runtime_error("plan store " + path + ": " + doing + error.what());
   }
 };
 
-PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>()) {
-  db_->path = path;
+PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>(path)) {
+  // On a failed open SQLite may still hand out a handle; db_ closes it.
   if (sqlite3_open_v2(path.c_str(), &db_->handle,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -169,16 +198,24 @@ PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>()
         "plan store " + path + ": " +
         (db_->handle != nullptr ? sqlite3_errmsg(db_->handle) : "out of memory"));
   }
-  sqlite3_busy_timeout(db_->handle, 5000);
-  db_->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-  db_->execute(kSchema);
+  try {
+    sqlite3_busy_timeout(db_->handle, 5000);
+    db_->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    db_->execute(kSchema);
+  } catch (const std::exception& error) {
+    db_->fail("", error);
+  }
 }
 
 PlanStore::~PlanStore() = default;
 
 bool PlanStore::empty() const {
-  Statement saved(db_->handle, "SELECT 1 FROM meta WHERE key = 'plan_saved'");
-  return !saved.next_row();
+  try {
+    Statement saved(db_->handle, "SELECT 1 FROM meta WHERE key = 'plan_saved'");
+    return !saved.next_row();
+  } catch (const std::exception& error) {
+    db_->fail("", error);
+  }
 }
 
 namespace {
@@ -270,6 +307,29 @@ void save_screening(sqlite3* db, const Plan& plan) {
   };
   save("caller", plan.screening.blocked_callers);
   save("destination", plan.screening.blocked_destinations);
+}
+
+void save_registrations(sqlite3* db, const Plan& plan) {
+  Statement insert(db,
+                   "INSERT INTO registrations (position, name, registrar, user, auth_user, "
+                   "password, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  int position = 0;
+  for (const auto& r : plan.registrations) {
+    insert.bind(1, position++).bind(2, r.name).bind(3, r.registrar).bind(4, r.user);
+    insert.bind(5, r.auth_user).bind(6, r.password).bind(7, r.expires).run();
+  }
+}
+
+std::vector<Registration> load_registrations(sqlite3* db) {
+  Statement rows(db,
+                 "SELECT name, registrar, user, auth_user, password, expires FROM registrations "
+                 "ORDER BY position");
+  std::vector<Registration> registrations;
+  while (rows.next_row()) {
+    registrations.push_back(
+        {rows.text(0), rows.text(1), rows.text(2), rows.text(3), rows.text(4), rows.number(5)});
+  }
+  return registrations;
 }
 
 std::vector<Trunk> load_trunks(sqlite3* db) {
@@ -373,37 +433,40 @@ std::vector<std::string> load_screening(sqlite3* db, const char* list) {
 
 Plan PlanStore::load() const {
   // One read transaction: a save in another process is seen whole or not at all.
-  db_->execute("BEGIN");
   try {
+    db_->execute("BEGIN");
     Plan plan;
     plan.trunks = load_trunks(db_->handle);
     plan.trunk_groups = load_groups(db_->handle);
     plan.routes = load_routes(db_->handle);
     plan.screening.blocked_callers = load_screening(db_->handle, "caller");
     plan.screening.blocked_destinations = load_screening(db_->handle, "destination");
+    plan.registrations = load_registrations(db_->handle);
     db_->execute("COMMIT");
     return plan;
-  } catch (...) {
-    db_->execute("ROLLBACK");
-    throw;
+  } catch (const std::exception& error) {
+    db_->roll_back();
+    db_->fail("reading the plan: ", error);
   }
 }
 
 void PlanStore::save(const Plan& plan) {
-  db_->execute("BEGIN IMMEDIATE");
   try {
+    db_->execute("BEGIN IMMEDIATE");
     db_->execute(
         "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
-        "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening;");
+        "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening; "
+        "DELETE FROM registrations;");
     save_trunks(db_->handle, plan);
     save_groups(db_->handle, plan);
     save_routes(db_->handle, plan);
     save_screening(db_->handle, plan);
+    save_registrations(db_->handle, plan);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
     db_->execute("COMMIT");
-  } catch (...) {
-    db_->execute("ROLLBACK");
-    throw;
+  } catch (const std::exception& error) {
+    db_->roll_back();
+    db_->fail("saving the plan: ", error);
   }
 }
 

@@ -75,6 +75,9 @@ class Checker {
     for (std::size_t i = 0; i < plan_.routes.size(); ++i) check_route(plan_.routes[i], i);
     check_ties();
     check_screening();
+    for (std::size_t i = 0; i < plan_.registrations.size(); ++i) {
+      check_registration(plan_.registrations[i], i);
+    }
     return std::move(errors_);
   }
 
@@ -106,6 +109,7 @@ class Checker {
     check_unique_names("trunks", plan_.trunks);
     check_unique_names("trunk_groups", plan_.trunk_groups);
     check_unique_names("routes", plan_.routes);
+    check_unique_names("registrations", plan_.registrations);
   }
 
   void check_trunk(const Trunk& trunk, std::size_t index);
@@ -115,12 +119,47 @@ class Checker {
   void check_rule(const NumberRule& rule, const std::string& at);
   void check_ties();
   void check_screening();
+  void check_registration(const Registration& registration, std::size_t index);
 
   const Plan& plan_;
   const std::vector<std::string>* loopback_spans_;
   std::map<std::string, std::string> span_owner_;  // "backend:span" -> trunk
   std::vector<PlanError> errors_;
 };
+
+bool is_host_port(const std::string& text) {
+  static const std::regex host_port(
+      R"(^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$)");
+  return std::regex_match(text, host_port);
+}
+
+// A SIP user part we write into a URI as is: no characters that need escaping.
+bool is_sip_user(const std::string& text) {
+  return !text.empty() && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isalnum(c) != 0 ||
+                  std::string_view("-_.!~*'+").find(static_cast<char>(c)) != std::string_view::npos;
+         });
+}
+
+void Checker::check_registration(const Registration& registration, std::size_t index) {
+  const std::string at = where("registrations", registration, index);
+  if (!is_host_port(registration.registrar)) {
+    error(at + ".registrar", "'" + registration.registrar + "' is not host or host:port");
+  }
+  if (!is_sip_user(registration.user)) {
+    error(at + ".user", "'" + registration.user + "' is not a SIP user name");
+  }
+  if (!registration.auth_user.empty() && !is_sip_user(registration.auth_user)) {
+    error(at + ".auth_user", "'" + registration.auth_user + "' is not a user name");
+  }
+  if (registration.password.find_first_of("\"\r\n") != std::string::npos) {
+    error(at + ".password", "must not hold quotes or line breaks");
+  }
+  if (registration.expires < 5 || registration.expires > 86400) {
+    error(at + ".expires", "must be 5 to 86400 seconds");
+  }
+}
 
 void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
   const std::string at = where("trunks", trunk, index);
@@ -130,6 +169,8 @@ void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
       const bool number = !span.empty() && span.size() <= 3 && is_digits(span) &&
                           span.find_first_of("*#") == std::string::npos && std::stoi(span) >= 1;
       if (!number) error(at + ".spans", "'" + span + "' is not a DAHDI span number");
+    } else if (!is_name(span)) {
+      error(at + ".spans", "'" + span + "' is not a span name");
     } else if (loopback_spans_ != nullptr &&
                std::find(loopback_spans_->begin(), loopback_spans_->end(), span) ==
                    loopback_spans_->end()) {
@@ -143,9 +184,7 @@ void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
     error(at + ".channels", "'" + trunk.channels + "' is not a channel list like 1-15,17-31");
   }
   for (const auto& peer : trunk.sip_peers) {
-    static const std::regex host_port(
-        R"(^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$)");
-    if (!std::regex_match(peer, host_port)) {
+    if (!is_host_port(peer)) {
       error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
     }
   }

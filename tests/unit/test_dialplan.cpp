@@ -228,6 +228,7 @@ TEST(Validate, EachProblemNamesItsField) {
   bad.match.source = "proxy";
   plan.routes = {bad, route("", "p1234")};
   plan.screening.blocked_callers = {"abc"};
+  plan.registrations = {{"up", "registrar example", "gw 1", "", "a\"b", 1}};
   const auto lines = problems(plan);
   const std::vector<std::string> expected_fields = {
       "trunks[t3].spans: span 'span1' is already in trunk t1",
@@ -244,6 +245,10 @@ TEST(Validate, EachProblemNamesItsField) {
       "routes[bad].calling.with: has nothing to replace: set replace too",
       "routes[1].name: '' is not a name (1-64 of A-Z a-z 0-9 - _ .)",
       "screening.blocked_callers: 'abc' is not a number like +1900 or 7773660",
+      "registrations[up].registrar: 'registrar example' is not host or host:port",
+      "registrations[up].user: 'gw 1' is not a SIP user name",
+      "registrations[up].password: must not hold quotes or line breaks",
+      "registrations[up].expires: must be 5 to 86400 seconds",
   };
   for (const auto& line : expected_fields) {
     EXPECT_NE(std::find(lines.begin(), lines.end(), line), lines.end()) << "missing: " << line;

@@ -51,6 +51,8 @@ Plan full_plan() {
   second.trunk_groups = {"B"};
   plan.routes = {route, second};
   plan.screening = {{"+1666", "555"}, {"+1900"}};
+  plan.registrations = {
+      {"upstream", "registrar.example.com:5070", "gw1", "gw1-auth", "s3cret", 600}};
   return plan;
 }
 
@@ -64,7 +66,9 @@ TEST(PlanJson, AnExportedPlanReadsBackTheSame) {
   EXPECT_EQ(std::get<Plan>(parsed), plan);
   EXPECT_EQ(plan_to_json(Plan{}),
             "{\n  \"trunks\": [],\n  \"trunk_groups\": [],\n  \"routes\": [],\n  \"screening\": "
-            "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  }\n}\n");
+            "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  },\n  "
+            "\"registrations\": "
+            "[]\n}\n");
 }
 
 TEST(PlanJson, MissingFieldsTakeTheirDefaults) {
@@ -103,8 +107,18 @@ TEST(PlanJson, EachRefusalNamesTheField) {
   EXPECT_EQ(error_of(R"({"routes": [{"name": "r", "called": {"ton": "local"}}]})")
                 .rfind("routes[0].called.ton: 'local' is not one of", 0),
             0U);
-  EXPECT_EQ(error_of(R"({"trunks": [)").rfind(": not JSON: ", 0), 0U)
-      << error_of(R"({"trunks": [)");
+  EXPECT_EQ(error_of(R"({"routes": [{"name": "r", "failover_causes": [18446744073709551615]}]})"),
+            "routes[0].failover_causes: out of range");
+  EXPECT_EQ(error_of(R"({"trunks": [{"name": "t", "law": 7}]})"), "trunks[0].law: expected text");
+}
+
+TEST(PlanJson, ASyntaxErrorHasNoFieldAndSaysWhere) {
+  const auto parsed = plan_from_json("{\"trunks\": [\n  {\"name\": \"t\",}\n]}");
+  ASSERT_TRUE(std::holds_alternative<JsonError>(parsed));
+  const auto& error = std::get<JsonError>(parsed);
+  EXPECT_EQ(error.field, "");
+  EXPECT_EQ(error.reason.rfind("not JSON: ", 0), 0U) << error.reason;
+  EXPECT_NE(error.reason.find("line 2"), std::string::npos) << error.reason;
 }
 
 class PlanStoreTest : public ::testing::Test {
@@ -157,6 +171,34 @@ TEST_F(PlanStoreTest, AFailedSaveLeavesThePreviousPlan) {
   EXPECT_EQ(store.load(), full_plan());
 }
 
+TEST_F(PlanStoreTest, AFailedFirstSaveLeavesTheStoreEmpty) {
+  PlanStore store(path());
+  Plan clashing = full_plan();
+  clashing.trunks[1].name = clashing.trunks[0].name;
+  try {
+    store.save(clashing);
+    ADD_FAILURE() << "two trunks of one name were saved";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("plan store " + path() + ": saving the plan: ", 0),
+              0U)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("trunks.name"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(store.empty());
+  EXPECT_EQ(store.load(), Plan{});
+}
+
+TEST_F(PlanStoreTest, AnUnopenableFileIsReportedWithItsPath) {
+  const std::string missing = (dir_ / "no-such-dir" / "sipgw.db").string();
+  try {
+    const PlanStore store(missing);
+    ADD_FAILURE() << "opened " << missing;
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("plan store " + missing + ": ", 0), 0U)
+        << error.what();
+  }
+}
+
 TEST_F(PlanStoreTest, ACorruptValueIsReportedNotGuessed) {
   {
     PlanStore store(path());
@@ -172,7 +214,7 @@ TEST_F(PlanStoreTest, ACorruptValueIsReportedNotGuessed) {
     (void)store.load();
     ADD_FAILURE() << "a corrupt law was accepted";
   } catch (const std::runtime_error& error) {
-    EXPECT_STREQ(error.what(), "plan store: law 'loud' is not valid");
+    EXPECT_EQ(error.what(), "plan store " + path() + ": reading the plan: law 'loud' is not valid");
   }
 }
 
