@@ -89,11 +89,6 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
     boost::asio::post(control_, std::move(work));
   });
 
-  sip::StackConfig sip_config;
-  sip_config.bind = options_.bind;
-  sip_config.port = options_.sip_port;
-  sip_ = std::make_unique<sip::Stack>(sip_config, control_);
-
   std::vector<std::string>& names = span_names_;
   for (int i = 1; i <= options_.demo_spans; ++i) names.push_back("span" + std::to_string(i));
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
@@ -102,6 +97,22 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   auto router = load_router(problem);
   if (!router)
     throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
+  sip::StackConfig sip_config;
+  sip_config.bind = options_.bind;
+  sip_config.port = options_.sip_port;
+  for (const auto& r : router->plan().registrations) {
+    sip_config.registrations.push_back(
+        {r.name, r.registrar, r.user, r.auth_user, r.password, r.expires});
+    registrations_[r.name] = "pending";
+  }
+  sip_config.registration_changed = [this](const std::string& name, int status,
+                                           const std::string& phrase, bool removed) {
+    std::string state = status < 300 ? (removed ? "removed" : "registered")
+                                     : "failed " + std::to_string(status) + " " + phrase;
+    log_("sipgw: registration " + name + ": " + state);
+    registrations_[name] = std::move(state);
+  };
+  sip_ = std::make_unique<sip::Stack>(sip_config, control_);
   core::BridgeConfig bridge_config;
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
@@ -192,6 +203,9 @@ std::string DemoGateway::status() {
   auto answer = pstn_calls.get_future();
   boost::asio::post(sim_io_, [&] { pstn_calls.set_value(pstn_->active_calls()); });
   out << "pstn-calls " << answer.get() << '\n';
+  for (const auto& [name, state] : registrations_) {
+    out << "registration " << name << ' ' << state << '\n';
+  }
   out << "end";
   return out.str();
 }

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,7 +69,10 @@ class DemoGateway {
   Options options_;
   Log log_;
   static constexpr std::size_t max_pstn_setups = 64;
-  std::deque<std::string> pstn_setups_;  // the simulated PSTN's last SETUPs, newest last
+  std::deque<std::string> pstn_setups_;
+  std::map<std::string, std::string>
+      registrations_;  // name -> "registered", "failed 403 ..."  // the simulated PSTN's last
+                       // SETUPs, newest last
   std::vector<std::string> span_names_;
   std::unique_ptr<dialplan::PlanStore> store_;
   std::vector<loopback::SpanPair> pairs_;

@@ -1,7 +1,8 @@
 #pragma once
 // Sofia-SIP, with this project's typed contexts: the su_root and NUA callbacks
-// receive a gw::sip::SofiaThread* instead of void*, and each call handle a
-// gw::sip::LegRecord* (drachtio-server's trick).
+// receive a gw::sip::SofiaThread* instead of void*, and each call handle
+// (and a registration's retry timer) a gw::sip::LegRecord* (drachtio-server's
+// trick).
 // Every Sofia include of the project goes through this file.
 
 namespace gw::sip {
@@ -12,6 +13,7 @@ struct LegRecord;
 #define SU_ROOT_MAGIC_T gw::sip::SofiaThread
 #define NUA_MAGIC_T gw::sip::SofiaThread
 #define NUA_HMAGIC_T gw::sip::LegRecord
+#define SU_TIMER_ARG_T gw::sip::LegRecord
 
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_extra.h>

@@ -73,6 +73,8 @@ std::string bind_problem(const StackConfig& config) {
 SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting,
                          boost::asio::io_context& control, CallHandler& handler)
     : accepting_(accepting),
+      registration_config_(config.registrations),
+      registration_changed_(config.registration_changed),
       retry_after_seconds_(config.retry_after_seconds),
       control_(control),
       handler_(handler),
@@ -140,9 +142,15 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
     return;
   }
   started({});
+  start_registrations();
   su_root_run(root_);
   for (auto& [id, leg] : legs_) nua_handle_destroy(leg->handle);
   legs_.clear();
+  for (auto& record : registrations_) {
+    if (record->retry != nullptr) su_timer_destroy(record->retry);
+    nua_handle_destroy(record->handle);
+  }
+  registrations_.clear();
   nua_destroy(nua_);
   su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
   su_root_destroy(root_);
@@ -172,6 +180,10 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
       on_call_state(status, phrase, handle, leg, tags);
       return;
     case nua_i_terminated:
+      return;
+    case nua_r_register:
+    case nua_r_unregister:
+      on_register_response(status, phrase, leg, sip, event == nua_r_unregister);
       return;
     case nua_r_shutdown:
       if (status >= 200) su_root_break(root_);

@@ -25,6 +25,10 @@ struct LegRecord {
   nua_handle_t* handle = nullptr;
   bool invite_pending = false;  // an INVITE or re-INVITE waits for our final response
   bool established = false;     // a 2xx went out: BYE is how it ends
+  // A registration's handle instead of a call's: its index in the config.
+  int registration = -1;
+  int challenges = 0;           // 401/407 answered since the last success
+  su_timer_t* retry = nullptr;  // a failed registration tries again when it fires
 };
 
 class SofiaThread {
@@ -46,10 +50,16 @@ class SofiaThread {
   void on_nua_event(nua_event_t event, int status, char const* phrase, nua_handle_t* handle,
                     LegRecord* leg, const sip_t* sip, tagi_t* tags);
   void on_wakeup();
+  void on_register_retry(LegRecord* record);
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
   void answer_options(nua_handle_t* handle);
+  // Registrations (sip_register.cpp).
+  void start_registrations();
+  void send_register(LegRecord& record);
+  void on_register_response(int status, const char* phrase, LegRecord* record, const sip_t* sip,
+                            bool removing);
   // Call events (sip_legs.cpp).
   void on_invite(int status, nua_handle_t* handle, LegRecord* leg, const sip_t* sip);
   void on_ack(LegRecord* leg, const sip_t* sip);
@@ -64,6 +74,9 @@ class SofiaThread {
   void to_control(std::function<void(CallHandler&)> deliver);
 
   const std::atomic<bool>& accepting_;
+  std::vector<Registration> registration_config_;
+  std::function<void(const std::string&, int, const std::string&, bool)> registration_changed_;
+  std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only
   int retry_after_seconds_ = 30;
   boost::asio::io_context& control_;
   CallHandler& handler_;

@@ -7,17 +7,35 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/sip/sip_call.hpp"
 
 namespace gw::sip {
 
+// A registrar to REGISTER with (RFC 3665 section 2). NUA refreshes the
+// binding before it expires and removes it when the stack shuts down.
+struct Registration {
+  std::string name;
+  std::string registrar;  // "host" or "host:port"
+  std::string user;       // address of record sip:USER@REGISTRAR-HOST
+  std::string auth_user;  // digest user; empty: `user`
+  std::string password;
+  int expires = 3600;
+};
+
 struct StackConfig {
   std::string bind = "127.0.0.1";
   int port = 5060;
   int retry_after_seconds = 30;  // in a 503 when the gateway takes no calls
+  std::vector<Registration> registrations;
+  // Each final answer to a REGISTER (`removed`: to the one taking the
+  // binding away), on the control thread.
+  std::function<void(const std::string& name, int status, const std::string& phrase, bool removed)>
+      registration_changed;
 };
 
 class SofiaThread;

@@ -70,9 +70,13 @@ class GatewayProcess {
   // Starts `sipgw --demo` with `spans` spans on a SIP port and RTP range of
   // its own, and waits until its spans are up.
   explicit GatewayProcess(int spans = 2) : GatewayProcess(GatewaySetup{spans, {}, {}}) {}
+  // The SIP port a gateway started by this test process listens on; the 39
+  // ports above it are the test's for SIPp and RTP peers.
+  static int sip_port_of_this_process() { return 21000 + static_cast<int>(::getpid() % 200) * 40; }
+
   explicit GatewayProcess(const GatewaySetup& setup) {
     const int slot = static_cast<int>(::getpid() % 200);
-    sip_port_ = 21000 + slot * 40;
+    sip_port_ = sip_port_of_this_process();
     rtp_low_ = 30000 + slot * 150;
     dir_ = std::filesystem::temp_directory_path() / ("sipgw-system-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);

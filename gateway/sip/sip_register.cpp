@@ -1,0 +1,110 @@
+// The SIP thread's registrations with upstream registrars: REGISTER, the
+// digest challenge answered once per challenge, NUA's own refreshes, and
+// the binding removed when NUA shuts down.
+
+#include <boost/asio/post.hpp>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su_tag.h>
+
+#include "gateway/sip/sofia_thread.hpp"
+
+namespace gw::sip {
+namespace {
+
+// "registrar.example.com:5070" -> "registrar.example.com" (the address of
+// record names the domain, not the port).
+std::string host_of(const std::string& registrar) {
+  if (!registrar.empty() && registrar.front() == '[') {
+    return registrar.substr(0, registrar.find(']') + 1);
+  }
+  return registrar.substr(0, registrar.find(':'));
+}
+
+// The realm of the first digest challenge, without its quotes.
+std::string challenge_realm(const sip_t* sip) {
+  const msg_auth_t* challenge = nullptr;
+  if (sip != nullptr) {
+    challenge = sip->sip_www_authenticate != nullptr ? sip->sip_www_authenticate
+                                                     : sip->sip_proxy_authenticate;
+  }
+  if (challenge == nullptr) return {};
+  const char* realm = msg_params_find(challenge->au_params, "realm=");
+  if (realm == nullptr) return {};
+  std::string text(realm);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+// A registrar that cannot be reached or refuses is tried again after this
+// long, as long as the gateway runs (the network may come up after the box).
+constexpr su_duration_t kRetryMilliseconds = 30'000;
+
+void retry_trampoline(SofiaThread* self, su_timer_t* /*timer*/, LegRecord* record) {
+  self->on_register_retry(record);
+}
+
+}  // namespace
+
+void SofiaThread::start_registrations() {
+  for (std::size_t i = 0; i < registration_config_.size(); ++i) {
+    const Registration& config = registration_config_[i];
+    auto record = std::make_unique<LegRecord>();
+    record->registration = static_cast<int>(i);
+    const std::string aor = "sip:" + config.user + "@" + host_of(config.registrar);
+    record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
+                                SIPTAG_FROM_STR(aor.c_str()), TAG_END());
+    if (record->handle == nullptr) continue;
+    record->retry = su_timer_create(su_root_task(root_), kRetryMilliseconds);
+    send_register(*record);
+    registrations_.push_back(std::move(record));
+  }
+}
+
+void SofiaThread::send_register(LegRecord& record) {
+  const Registration& config =
+      registration_config_.at(static_cast<std::size_t>(record.registration));
+  const std::string registrar = "sip:" + config.registrar;
+  const std::string expires = std::to_string(config.expires);
+  record.challenges = 0;
+  nua_register(record.handle, NUTAG_REGISTRAR(registrar.c_str()),
+               NUTAG_M_USERNAME(config.user.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
+               TAG_END());
+}
+
+void SofiaThread::on_register_retry(LegRecord* record) {
+  if (record != nullptr) send_register(*record);
+}
+
+void SofiaThread::on_register_response(int status, const char* phrase, LegRecord* record,
+                                       const sip_t* sip, bool removing) {
+  if (record == nullptr || record->registration < 0 || status < 200) return;
+  const Registration& config =
+      registration_config_.at(static_cast<std::size_t>(record->registration));
+  // One answer per challenge: a second 401 in a row means the credentials
+  // are wrong, and retrying would only lock the account.
+  if ((status == 401 || status == 407) && record->challenges == 0) {
+    const std::string realm = challenge_realm(sip);
+    if (!realm.empty()) {
+      ++record->challenges;
+      const std::string user = config.auth_user.empty() ? config.user : config.auth_user;
+      const std::string credentials = "Digest:\"" + realm + "\":" + user + ":" + config.password;
+      nua_authenticate(record->handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      return;
+    }
+  }
+  if (status < 300) record->challenges = 0;
+  if (status >= 300 && !removing && record->retry != nullptr) {
+    su_timer_set(record->retry, retry_trampoline, record);
+  }
+  if (!registration_changed_) return;
+  boost::asio::post(control_, [notify = registration_changed_, name = config.name, status,
+                               text = std::string(phrase != nullptr ? phrase : ""),
+                               removing] { notify(name, status, text, removing); });
+}
+
+}  // namespace gw::sip
