@@ -17,6 +17,7 @@ constexpr const char* kPstnRules =
     "4861 reject cause=17 span=span1\n"
     "4861 answer ring=300ms\n"
     "486  reject cause=17\n"
+    "480  no-answer timeout=180s cause=19\n"
     "*    answer ring=300ms\n";
 
 // Calls forwarded to p1234 numbers go out on trunk group A, then B on busy,
@@ -29,7 +30,8 @@ std::string plan(const std::string& p1234_route_name = "forwarded-p1234") {
   ],
   "trunk_groups": [
     {"name": "A", "trunks": ["t1"], "hunting": "ascending"},
-    {"name": "B", "trunks": ["t2"], "hunting": "descending"}
+    {"name": "B", "trunks": ["t2"], "hunting": "descending"},
+    {"name": "L", "trunks": ["t1", "t2"], "hunting": "round-robin", "channel_limit": 1}
   ],
   "routes": [
     {"name": ")" +
@@ -38,7 +40,8 @@ std::string plan(const std::string& p1234_route_name = "forwarded-p1234") {
      "trunk_groups": ["A", "B"], "failover_causes": [17, 34]},
     {"name": "us-national", "match": {"phone_context": "+", "number_prefix": "1"},
      "trunk_groups": ["A"], "called": {"strip": 1, "ton": "national"}},
-    {"name": "global", "match": {"phone_context": "+"}, "trunk_groups": ["A", "B"]}
+    {"name": "global", "match": {"phone_context": "+"}, "trunk_groups": ["A", "B"]},
+    {"name": "limited", "match": {"phone_context": "p5678"}, "trunk_groups": ["L"]}
   ],
   "screening": {"blocked_callers": ["+1666"], "blocked_destinations": ["+1900"]}
 }
@@ -165,6 +168,39 @@ TEST_F(SystemDialplan, BusyEverywhereIs486WithTheCauseAfterTryingEveryGroup) {
                      {{"ruri", busy.ruri}, {"rtp_port", "9"}}, {"-m", "1"}),
             0);
   EXPECT_EQ(new_setups().size(), 2U) << "group A, then group B";
+}
+
+TEST_F(SystemDialplan, RoundRobinTakesTheTrunksOfAGroupInTurn) {
+  const std::string ruri = "sip:7773660;phone-context=p5678@127.0.0.1;user=phone";
+  ASSERT_EQ(call(ruri), 0);
+  ASSERT_EQ(call(ruri), 0);
+  ASSERT_EQ(call(ruri), 0);
+  const auto setups = new_setups();
+  ASSERT_EQ(setups.size(), 3U);
+  EXPECT_NE(setups[0].substr(0, 12), setups[1].substr(0, 12)) << setups[0] << "\n" << setups[1];
+  EXPECT_EQ(setups[0].substr(0, 12), setups[2].substr(0, 12)) << setups[0] << "\n" << setups[2];
+}
+
+TEST_F(SystemDialplan, AGroupAtItsChannelLimitRefusesWith503AndCause34) {
+  const pid_t ringing = start_sipp(
+      *gateway_, "cancel.xml",
+      {{"ruri", "sip:4801234;phone-context=p5678@127.0.0.1;user=phone"}, {"rtp_port", "9"}},
+      {"-m", "1", "-d", "3000"});
+  for (int i = 0; i < 100 && gateway_->status_sum("busy") < 1; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(gateway_->status_sum("busy"), 1) << "the first call should be ringing";
+  const Refusal full{"sip:7773660;phone-context=p5678@127.0.0.1;user=phone", 503, "34", true};
+  EXPECT_EQ(run_sipp(*gateway_, refusal_scenario(*gateway_, full, 4),
+                     {{"ruri", full.ruri}, {"rtp_port", "9"}},
+                     {"-m", "1", "-p", std::to_string(gateway_->sip_port() + 2)}),
+            0);
+  EXPECT_EQ(finish_sipp(*gateway_, ringing, "cancel.xml"), 0);
+  EXPECT_EQ(new_setups().size(), 1U) << "the limit was not kept";
+  // Free again once the first call has gone.
+  ASSERT_TRUE(gateway_->wait_idle(10s));
+  ASSERT_EQ(call("sip:7773660;phone-context=p5678@127.0.0.1;user=phone"), 0);
+  EXPECT_EQ(new_setups().size(), 1U);
 }
 
 // draft-sparks 2.5-2.7: a proxy forwards User B's calls to 777-3660 in p1234;
