@@ -65,7 +65,32 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
     : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
   records_ = std::make_unique<CallRecordFile>(options_.data_dir + "/calls.tsv");
+  make_pstn();
+  make_media();
+  for (int i = 1; i <= options_.demo_spans; ++i) span_names_.push_back("span" + std::to_string(i));
+  store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
+  if (store_->empty()) store_->save(demo_plan(span_names_));
+  std::string problem;
+  auto router = load_router(problem);
+  if (!router) {
+    throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
+  }
+  sip_ = std::make_unique<sip::Stack>(sip_config(router->plan()), control_);
+  make_bridge(std::move(router));
+  add_spans();
+  sim_thread_ = std::thread([this] {
+    const auto work = boost::asio::make_work_guard(sim_io_);
+    sim_io_.run();
+  });
+  control_socket_ = std::make_unique<pstnsim::ControlServer>(
+      control_,
+      [this](const std::string& line, const std::function<void(const std::string&)>&) {
+        return execute(line);
+      },
+      options_.data_dir + "/sipgw.ctl");
+}
 
+void DemoGateway::make_pstn() {
   pstnsim::SwitchConfig sim;
   sim.switchtype = isdn::SwitchType::euroisdn_e1;
   if (!options_.pstn_rules.empty()) sim.rules = read_rules(options_.pstn_rules);
@@ -79,7 +104,9 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
       pstn_setups_.push_back(line);
     });
   };
+}
 
+void DemoGateway::make_media() {
   media::MediaConfig media_config;
   media_config.bind_address = options_.rtp_bind;
   media_config.port_min = options_.rtp_port_min;
@@ -88,31 +115,28 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   media_ = std::make_unique<media::MediaEngine>(media_config, [this](std::function<void()> work) {
     boost::asio::post(control_, std::move(work));
   });
+}
 
-  std::vector<std::string>& names = span_names_;
-  for (int i = 1; i <= options_.demo_spans; ++i) names.push_back("span" + std::to_string(i));
-  store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
-  if (store_->empty()) store_->save(demo_plan(names));
-  std::string problem;
-  auto router = load_router(problem);
-  if (!router)
-    throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
-  sip::StackConfig sip_config;
-  sip_config.bind = options_.bind;
-  sip_config.port = options_.sip_port;
-  for (const auto& r : router->plan().registrations) {
-    sip_config.registrations.push_back(
+sip::StackConfig DemoGateway::sip_config(const dialplan::Plan& plan) {
+  sip::StackConfig config;
+  config.bind = options_.bind;
+  config.port = options_.sip_port;
+  for (const auto& r : plan.registrations) {
+    config.registrations.push_back(
         {r.name, r.registrar, r.user, r.auth_user, r.password, r.expires});
     registrations_[r.name] = "pending";
   }
-  sip_config.registration_changed = [this](const std::string& name, int status,
-                                           const std::string& phrase, bool removed) {
+  config.registration_changed = [this](const std::string& name, int status,
+                                       const std::string& phrase, bool removed) {
     std::string state = status < 300 ? (removed ? "removed" : "registered")
                                      : "failed " + std::to_string(status) + " " + phrase;
     log_("sipgw: registration " + name + ": " + state);
     registrations_[name] = std::move(state);
   };
-  sip_ = std::make_unique<sip::Stack>(sip_config, control_);
+  return config;
+}
+
+void DemoGateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   core::BridgeConfig bridge_config;
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
@@ -126,9 +150,13 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   bridge_ = std::make_unique<core::CallBridge>(control_, *sip_, *media_, std::move(router),
                                                std::move(bridge_config));
   sip_->set_accepting_calls(false);
+}
 
-  pairs_.reserve(names.size());
-  for (const auto& name : names) {
+// Each demo span: a loopback E1 pair, the simulated PSTN on one end, the
+// gateway's ISDN stack (CPE) on the other.
+void DemoGateway::add_spans() {
+  pairs_.reserve(span_names_.size());
+  for (const auto& name : span_names_) {
     pairs_.push_back(loopback::make_pair(name, tdm::Shape::e1, tdm::Law::alaw));
     pstn_->add_span(*pairs_.back().b);
     isdn::PriConfig config;
@@ -140,16 +168,6 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
                                                      bridge_->listener_for(name)));
     bridge_->add_span(name, *spans_.back());
   }
-  sim_thread_ = std::thread([this] {
-    const auto work = boost::asio::make_work_guard(sim_io_);
-    sim_io_.run();
-  });
-  control_socket_ = std::make_unique<pstnsim::ControlServer>(
-      control_,
-      [this](const std::string& line, const std::function<void(const std::string&)>&) {
-        return execute(line);
-      },
-      options_.data_dir + "/sipgw.ctl");
 }
 
 DemoGateway::~DemoGateway() {

@@ -58,6 +58,13 @@ class DemoGateway {
   [[nodiscard]] std::string describe() const;  // a few lines for the start-up banner
 
  private:
+  // The constructor's steps, in order.
+  void make_pstn();
+  void make_media();
+  [[nodiscard]] sip::StackConfig sip_config(const dialplan::Plan& plan);
+  void make_bridge(std::shared_ptr<const dialplan::Router> router);
+  void add_spans();
+
   std::string execute(const std::string& line);
   [[nodiscard]] std::shared_ptr<const dialplan::Router> load_router(std::string& problem) const;
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
