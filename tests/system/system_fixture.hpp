@@ -77,7 +77,9 @@ class GatewayProcess {
   explicit GatewayProcess(const GatewaySetup& setup) {
     const int slot = static_cast<int>(::getpid() % 200);
     sip_port_ = sip_port_of_this_process();
-    rtp_low_ = 30000 + slot * 150;
+    // 300 RTP ports of its own: suites run in parallel (ctest -j) must not
+    // take each other's, or a full-gateway test runs out of ports first.
+    rtp_low_ = 30000 + (slot % 110) * 300;
     dir_ = std::filesystem::temp_directory_path() / ("sipgw-system-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
