@@ -257,11 +257,10 @@ std::string DemoGateway::test_route(const std::string& arguments) const {
       return "error unknown option '" + key + "' (from CALLER, source ADDRESS)";
     }
   }
-  const auto decision = bridge_->test_route(*request);
-  if (decision.outcome == dialplan::Decision::Outcome::no_route && !decision.blocked_by.empty()) {
-    return "error cannot dial: " + decision.blocked_by;  // the number itself is unreadable
-  }
-  return decision.describe() + "end";
+  dialplan::ParseError unreadable;
+  const auto target = dialplan::parse_dial_target(request->number, &unreadable);
+  if (!target) return "error cannot dial '" + request->number + "' (484): " + unreadable.reason;
+  return bridge_->test_route(*request, *target).describe() + "end";
 }
 
 // Re-reads the plan from the store; calls in progress keep their routes.

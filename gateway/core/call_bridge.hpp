@@ -73,7 +73,8 @@ class CallBridge final : public sip::CallHandler {
   void set_router(std::shared_ptr<const dialplan::Router> router);
   [[nodiscard]] const dialplan::Router& router() const noexcept { return *router_; }
   // The decision a call would get, without placing it (the route tester).
-  [[nodiscard]] dialplan::Decision test_route(const sip::InviteRequest& request) const;
+  [[nodiscard]] dialplan::Decision test_route(const sip::InviteRequest& request,
+                                              const dialplan::DialTarget& target) const;
 
   // Ends every call (BYE or a final response, DISCONNECT) for a shutdown.
   void hang_up_all(isdn::Cause cause);

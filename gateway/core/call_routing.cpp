@@ -105,15 +105,9 @@ dialplan::CallFacts CallBridge::facts_of(const sip::InviteRequest& request,
   return facts;
 }
 
-dialplan::Decision CallBridge::test_route(const sip::InviteRequest& request) const {
-  dialplan::ParseError unreadable;
-  const auto target = dialplan::parse_dial_target(request.number, &unreadable);
-  if (!target) {
-    dialplan::Decision decision;
-    decision.blocked_by = unreadable.reason;
-    return decision;
-  }
-  return router_->decide(facts_of(request, *target));
+dialplan::Decision CallBridge::test_route(const sip::InviteRequest& request,
+                                          const dialplan::DialTarget& target) const {
+  return router_->decide(facts_of(request, target));
 }
 
 void CallBridge::route_call(Call& call, const sip::InviteRequest& request,

@@ -125,6 +125,9 @@ TEST_F(SystemDialplan, TheRouteTesterShowsTheDecisionWithoutPlacingACall) {
   EXPECT_NE(screened.find("403 Screening Failure (Terminating)"), std::string::npos) << screened;
   const std::string nowhere = gateway_->command("route sip:123;phone-context=p9999@gw;user=phone");
   EXPECT_NE(nowhere.find("no route (404)"), std::string::npos) << nowhere;
+  const std::string letters =
+      gateway_->command("route sip:alice;phone-context=p1234@gw;user=phone");
+  EXPECT_EQ(letters.rfind("error cannot dial 'alice;phone-context=p1234' (484)", 0), 0U) << letters;
   EXPECT_TRUE(new_setups().empty()) << "the tester placed a call";
 }
 
