@@ -18,7 +18,8 @@ std::uint64_t new_session_id() {
 
 void CallBridge::SpanListener::on_incoming(isdn::CallId call,
                                            const isdn::IncomingCall& /*details*/) {
-  // Calls from the PSTN to SIP come with the dialplan engine (issue 4).
+  // Calls from the PSTN to SIP are not carried yet (the rest of issue 4):
+  // refused with cause 3, no route to destination.
   auto* pri = bridge_.spans_.at(span_)->pri;
   if (pri != nullptr) pri->hangup(call, isdn::Cause::no_route_destination);
 }
