@@ -228,6 +228,31 @@ class GatewayProcess {
   bool ready_ = false;
 };
 
+// A suite sharing one daemon: started before its first test with
+// Suite::setup(), checked idle after each test (nothing left: call,
+// B-channel, RTP session, PSTN call), stopped with SIGTERM after the last,
+// which must end it with status 0.
+template <typename Suite>
+class GatewaySuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    gateway_ = new GatewayProcess(Suite::setup());
+    if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
+  }
+  static void TearDownTestSuite() {
+    EXPECT_EQ(gateway_->stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
+    delete gateway_;
+    gateway_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(gateway_->ready()) << "sipgw is not running"; }
+  void TearDown() override {
+    EXPECT_TRUE(gateway_->wait_idle(Suite::idle_timeout)) << "something was left after the test:\n"
+                                                          << gateway_->command("status");
+  }
+
+  static inline GatewayProcess* gateway_ = nullptr;
+};
+
 // SIPp against the gateway: `scenario` from tests/system/sipp, `keys` as
 // -key NAME VALUE, `extra` appended. Returns its pid; finish with
 // finish_sipp().

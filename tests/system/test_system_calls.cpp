@@ -19,25 +19,12 @@ std::string private_plan(const std::string& number) {
   return "sip:" + number + ";phone-context=p1234@127.0.0.1;user=phone";
 }
 
-class SystemCalls : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    gateway_ = new GatewayProcess(2);
-    if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
-  }
-  static void TearDownTestSuite() {
-    const int status = gateway_->stop();
-    EXPECT_EQ(status, 0) << "sipgw did not stop cleanly on SIGTERM";
-    delete gateway_;
-    gateway_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(gateway_->ready()) << "sipgw is not running"; }
-  void TearDown() override {
-    EXPECT_TRUE(gateway_->wait_idle(std::chrono::seconds(10)))
-        << "something was left after the call:\n"
-        << gateway_->command("status");
-  }
+class SystemCalls : public GatewaySuite<SystemCalls> {
+ public:
+  static GatewaySetup setup() { return GatewaySetup{2, {}, {}}; }
+  static constexpr auto idle_timeout = std::chrono::seconds(10);
 
+ protected:
   // Runs `scenario` for one call with the test's RTP peer as the caller's audio.
   int call(const std::string& scenario, const std::string& ruri, RtpPeer& peer,
            std::vector<std::string> extra = {}) {
@@ -48,11 +35,7 @@ class SystemCalls : public ::testing::Test {
 
   // The last call record's fields.
   static std::vector<std::string> last_record() { return gateway_->last_record(); }
-
-  static GatewayProcess* gateway_;
 };
-
-GatewayProcess* SystemCalls::gateway_ = nullptr;
 
 // Record fields: start answered end call-id from request-uri called route
 // trunk-group span timeslot sip-status q850-cause ended-by.

@@ -52,24 +52,12 @@ std::string private_plan(const std::string& number) {
   return "sip:" + number + ";phone-context=p1234@127.0.0.1;user=phone";
 }
 
-class SystemDialplan : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    gateway_ = new GatewayProcess(GatewaySetup{2, kPstnRules, plan()});
-    if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(gateway_->stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
-    delete gateway_;
-    gateway_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(gateway_->ready()) << "sipgw is not running"; }
-  void TearDown() override {
-    EXPECT_TRUE(gateway_->wait_idle(std::chrono::seconds(10)))
-        << "something was left after the test:\n"
-        << gateway_->command("status");
-  }
+class SystemDialplan : public GatewaySuite<SystemDialplan> {
+ public:
+  static GatewaySetup setup() { return GatewaySetup{2, kPstnRules, plan()}; }
+  static constexpr auto idle_timeout = std::chrono::seconds(10);
 
+ protected:
   static int call(const std::string& ruri) {
     return run_sipp(*gateway_, "call.xml", {{"ruri", ruri}, {"rtp_port", "9"}},
                     {"-m", "1", "-d", "200"});
@@ -92,12 +80,8 @@ class SystemDialplan : public ::testing::Test {
     return run_sipgw(args, (gateway_->dir() / "sipgw-command.out").string(), &output);
   }
 
-  static GatewayProcess* gateway_;
-  static std::size_t seen_setups_;
+  static inline std::size_t seen_setups_ = 0;
 };
-
-GatewayProcess* SystemDialplan::gateway_ = nullptr;
-std::size_t SystemDialplan::seen_setups_ = 0;
 
 // Record fields: start answered end call-id from request-uri called route
 // trunk-group span timeslot sip-status q850-cause ended-by.

@@ -18,26 +18,11 @@ namespace {
 
 const std::string kPrivatePlanCall = "sip:7773660;phone-context=p1234@127.0.0.1;user=phone";
 
-class SystemLoad : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    gateway_ = new GatewayProcess(4);  // 120 B-channels
-    if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(gateway_->stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
-    delete gateway_;
-    gateway_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(gateway_->ready()) << "sipgw is not running"; }
-  void TearDown() override {
-    EXPECT_TRUE(gateway_->wait_idle(std::chrono::seconds(15))) << "something was left:\n"
-                                                               << gateway_->command("status");
-  }
-  static GatewayProcess* gateway_;
+class SystemLoad : public GatewaySuite<SystemLoad> {
+ public:
+  static GatewaySetup setup() { return GatewaySetup{4, {}, {}}; }  // 120 B-channels
+  static constexpr auto idle_timeout = std::chrono::seconds(15);
 };
-
-GatewayProcess* SystemLoad::gateway_ = nullptr;
 
 TEST_F(SystemLoad, HundredConcurrentCallsWithAudioAllSucceed) {
   // 100 calls started at 50/s, each held 4 s with SIPp echoing the
