@@ -44,22 +44,6 @@ std::string find_phone_context(std::string_view parameters) {
 
 }  // namespace
 
-isdn::PartyNumber DialTarget::called_number() const {
-  isdn::PartyNumber number;
-  number.digits = digits;
-  if (global) {
-    number.ton = isdn::Ton::international;
-    number.npi = isdn::Npi::isdn;
-  } else if (!phone_context.empty() && phone_context.front() == '+') {
-    number.ton = isdn::Ton::unknown;
-    number.npi = isdn::Npi::isdn;
-  } else {
-    number.ton = isdn::Ton::subscriber;
-    number.npi = isdn::Npi::private_plan;
-  }
-  return number;
-}
-
 std::optional<DialTarget> parse_dial_target(std::string_view user_part, ParseError* error) {
   const auto split = user_part.find_first_of(";,");
   std::string_view number = user_part.substr(0, split);
@@ -79,6 +63,11 @@ std::optional<DialTarget> parse_dial_target(std::string_view user_part, ParseErr
   }
   if (target.digits.empty()) return refuse(error, "no digits to dial");
   target.phone_context = find_phone_context(parameters);
+  // A "+CC" context is a global number prefix (RFC 3966): its visual
+  // separators go, as the number's do, so "+1-212" and "+1212" are one context.
+  if (!target.phone_context.empty() && target.phone_context.front() == '+') {
+    std::erase_if(target.phone_context, visual_separator);
+  }
   if (!target.global && target.phone_context.empty()) {
     return refuse(error, "a local number needs a phone-context (RFC 3966)");
   }

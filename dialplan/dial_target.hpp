@@ -15,14 +15,11 @@
 namespace gw::dialplan {
 
 struct DialTarget {
-  std::string digits;         // 0-9 * # only: visual separators dropped, no '+'
-  bool global = false;        // written with a leading '+': an E.164 number
-  std::string phone_context;  // "p1234", "+1", "example.com"; empty for global numbers
-
-  // The type of number and numbering plan the ISDN SETUP carries: a private
-  // plan context is NPI private, a global number E.164 international, a
-  // local number in a "+CC" context E.164 of unknown type.
-  [[nodiscard]] isdn::PartyNumber called_number() const;
+  std::string digits;   // 0-9 * # only: visual separators dropped, no '+'
+  bool global = false;  // written with a leading '+': an E.164 number
+  // "p1234", "+1212" (visual separators dropped), "example.com"; empty for
+  // global numbers. The TON/NPI a number goes out with is the Router's call.
+  std::string phone_context;
 };
 
 struct ParseError {

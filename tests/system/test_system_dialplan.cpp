@@ -85,7 +85,7 @@ class SystemDialplan : public GatewaySuite<SystemDialplan> {
 
 // Record fields: start answered end call-id from request-uri called route
 // trunk-group span timeslot sip-status q850-cause ended-by.
-enum Field { kCalled = 6, kRoute = 7, kTrunkGroup = 8, kSpan = 9, kSipStatus = 11 };
+enum Field { kRoute = 7, kTrunkGroup = 8, kSpan = 9, kSipStatus = 11 };
 
 TEST_F(SystemDialplan, TheRouteTesterShowsTheDecisionWithoutPlacingACall) {
   const auto out = gateway_->dir() / "sipgwctl.out";

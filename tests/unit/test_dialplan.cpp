@@ -122,6 +122,25 @@ TEST(Router, LongerPrefixThenLengthThenRegexThenCallerThenSourceThenPriority) {
   EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "high");
 }
 
+// The octets the SETUP's Called Party Number carries for each form of number.
+TEST(Router, EachFormOfNumberGoesOutWithItsTonAndNpi) {
+  Plan plan = base_plan();
+  plan.routes = {route("p1234", "p1234"), route("global", "+")};
+  const Router router(plan);
+  const auto called = [&router](const std::string& user) {
+    return router.decide(call_to(user)).groups.at(0).trunks.at(0).called;
+  };
+  const auto p1234 = called("7773660;phone-context=p1234");
+  EXPECT_EQ(p1234.npi, isdn::Npi::private_plan);
+  EXPECT_EQ(p1234.ton, isdn::Ton::subscriber);
+  EXPECT_EQ(p1234.plan_octet(), 0x49);
+  EXPECT_EQ(called("+1-(555)-123.4567").plan_octet(), 0x11);
+  const auto cc_local = called("555-1234;phone-context=+1-212");
+  EXPECT_EQ(cc_local.npi, isdn::Npi::isdn);
+  EXPECT_EQ(cc_local.digits, "12125551234")
+      << "a +CC local number without its own route goes out as its E.164 digits";
+}
+
 TEST(Router, PrivatePlanNumbersGoOutNpiPrivateWithTheTrunksTon) {
   Plan plan = base_plan();
   plan.routes = {route("p1234", "p1234")};
