@@ -16,6 +16,13 @@ const TrunkGroup* Plan::find_group(std::string_view name) const {
   return it == trunk_groups.end() ? nullptr : &*it;
 }
 
+const Trunk* Plan::trunk_of_span(std::string_view span) const {
+  const auto it = std::find_if(trunks.begin(), trunks.end(), [&](const Trunk& trunk) {
+    return std::find(trunk.spans.begin(), trunk.spans.end(), span) != trunk.spans.end();
+  });
+  return it == trunks.end() ? nullptr : &*it;
+}
+
 std::string_view to_string(Backend backend) noexcept {
   switch (backend) {
     case Backend::loopback:

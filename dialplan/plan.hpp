@@ -39,8 +39,15 @@ struct Trunk {
   isdn::Ton called_ton = isdn::Ton::unknown;
   isdn::Ton calling_ton = isdn::Ton::unknown;
   isdn::Npi calling_npi = isdn::Npi::unknown;
-  // SIP destinations ("host" or "host:port") its calls from the PSTN go to.
+  // SIP destinations ("host" or "host:port") its calls from the PSTN go to
+  // when no route says otherwise, tried in order.
   std::vector<std::string> sip_peers;
+  // What a number from this trunk is in SIP: the phone-context of numbers in
+  // a private numbering plan (NPI 9), "p1234", and of national, subscriber
+  // and unknown-type numbers, "+1" or "+1212". International numbers are
+  // global ("+CC..."). Empty: such a number is sent without a phone-context.
+  std::string private_context;
+  std::string public_context;
   friend bool operator==(const Trunk&, const Trunk&) = default;
 };
 
@@ -85,10 +92,15 @@ struct NumberRule {
   friend bool operator==(const NumberRule&, const NumberRule&) = default;
 };
 
+// A route takes calls one way: from SIP to the trunk groups it names, or
+// from the PSTN (source span:NAME, or any span) to the SIP peers it names.
 struct Route {
   std::string name;
   RouteMatch match;
   std::vector<std::string> trunk_groups;  // tried in order
+  // "host" or "host:port", tried in order: this route takes calls from the
+  // PSTN to SIP (and then has no trunk groups).
+  std::vector<std::string> sip_peers;
   // Q.850 causes on which the next trunk group is tried.
   std::vector<int> failover_causes = {34, 38, 41, 42, 44};
   NumberRule called;
@@ -131,10 +143,15 @@ struct Plan {
   std::vector<Route> routes;
   Screening screening;
   std::vector<Registration> registrations;
+  // Every request the gateway sends goes through this proxy ("host" or
+  // "host:port"), whatever its Request-URI says; empty: straight to it.
+  std::string outbound_proxy;
   friend bool operator==(const Plan&, const Plan&) = default;
 
   [[nodiscard]] const Trunk* find_trunk(std::string_view name) const;
   [[nodiscard]] const TrunkGroup* find_group(std::string_view name) const;
+  // The trunk that lists span `span`, by the name the gateway gives it; nullptr: none.
+  [[nodiscard]] const Trunk* trunk_of_span(std::string_view span) const;
 };
 
 [[nodiscard]] std::string_view to_string(Backend backend) noexcept;

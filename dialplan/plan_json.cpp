@@ -36,7 +36,9 @@ ordered_json trunk_to_json(const Trunk& trunk) {
                       {"called_ton", isdn::to_string(trunk.called_ton)},
                       {"calling_ton", isdn::to_string(trunk.calling_ton)},
                       {"calling_npi", isdn::to_string(trunk.calling_npi)},
-                      {"sip_peers", trunk.sip_peers}};
+                      {"sip_peers", trunk.sip_peers},
+                      {"private_context", trunk.private_context},
+                      {"public_context", trunk.public_context}};
 }
 
 ordered_json route_to_json(const Route& route) {
@@ -53,6 +55,7 @@ ordered_json route_to_json(const Route& route) {
       {"name", route.name},
       {"match", match},
       {"trunk_groups", route.trunk_groups},
+      {"sip_peers", route.sip_peers},
       {"failover_causes", route.failover_causes},
       {"called", rule_to_json(route.called, route.called_ton, route.called_npi)},
       {"calling", rule_to_json(route.calling, route.calling_ton, route.calling_npi)},
@@ -216,6 +219,8 @@ Trunk read_trunk(const json& value, const std::string& at) {
   in.choice("calling_ton", trunk.calling_ton, isdn::parse_ton, ton_names());
   in.choice("calling_npi", trunk.calling_npi, isdn::parse_npi, npi_names());
   in.texts("sip_peers", trunk.sip_peers);
+  in.text("private_context", trunk.private_context);
+  in.text("public_context", trunk.public_context);
   in.refuse_unknown_fields();
   return trunk;
 }
@@ -250,6 +255,7 @@ Route read_route(const json& value, const std::string& at) {
     m.refuse_unknown_fields();
   }
   in.texts("trunk_groups", route.trunk_groups);
+  in.texts("sip_peers", route.sip_peers);
   in.numbers("failover_causes", route.failover_causes);
   read_rule(in, "called", route.called, route.called_ton, route.called_npi);
   read_rule(in, "calling", route.calling, route.calling_ton, route.calling_npi);
@@ -290,6 +296,7 @@ Plan read_plan(const json& document) {
   read_list(top, "trunk_groups", plan.trunk_groups, read_group);
   read_list(top, "routes", plan.routes, read_route);
   read_list(top, "registrations", plan.registrations, read_registration);
+  top.text("outbound_proxy", plan.outbound_proxy);
   if (const json* screening = top.find("screening")) {
     Reader in(*screening, "screening");
     in.texts("blocked_callers", plan.screening.blocked_callers);
@@ -318,6 +325,7 @@ std::string plan_to_json(const Plan& plan) {
   document["screening"] =
       ordered_json{{"blocked_callers", plan.screening.blocked_callers},
                    {"blocked_destinations", plan.screening.blocked_destinations}};
+  document["outbound_proxy"] = plan.outbound_proxy;
   document["registrations"] = ordered_json::array();
   for (const auto& r : plan.registrations) {
     document["registrations"].push_back(ordered_json{{"name", r.name},

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS trunks (
   position INTEGER NOT NULL, name TEXT PRIMARY KEY, backend TEXT NOT NULL, spans TEXT NOT NULL,
   switchtype TEXT NOT NULL, side TEXT NOT NULL, law TEXT NOT NULL, channels TEXT NOT NULL,
   called_ton TEXT NOT NULL, calling_ton TEXT NOT NULL, calling_npi TEXT NOT NULL,
-  sip_peers TEXT NOT NULL);
+  sip_peers TEXT NOT NULL, private_context TEXT NOT NULL DEFAULT '',
+  public_context TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS trunk_groups (
   position INTEGER NOT NULL, name TEXT PRIMARY KEY, hunting TEXT NOT NULL,
   channel_limit INTEGER NOT NULL);
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS routes (
   called_with TEXT NOT NULL, called_ton TEXT, called_npi TEXT,
   calling_strip INTEGER NOT NULL, calling_prepend TEXT NOT NULL, calling_replace TEXT NOT NULL,
   calling_with TEXT NOT NULL, calling_ton TEXT, calling_npi TEXT,
-  presentation TEXT NOT NULL);
+  presentation TEXT NOT NULL, sip_peers TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS route_groups (
   route TEXT NOT NULL, position INTEGER NOT NULL, trunk_group TEXT NOT NULL,
   PRIMARY KEY (route, position));
@@ -44,7 +45,16 @@ CREATE TABLE IF NOT EXISTS screening (
 CREATE TABLE IF NOT EXISTS registrations (
   position INTEGER NOT NULL, name TEXT PRIMARY KEY, registrar TEXT NOT NULL, user TEXT NOT NULL,
   auth_user TEXT NOT NULL, password TEXT NOT NULL, expires INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');
+)sql";
+
+// A store written by schema 1 gains what schema 2 added, with the values
+// that mean "as before".
+constexpr const char* kMigrateFrom1 = R"sql(
+ALTER TABLE trunks ADD COLUMN private_context TEXT NOT NULL DEFAULT '';
+ALTER TABLE trunks ADD COLUMN public_context TEXT NOT NULL DEFAULT '';
+ALTER TABLE routes ADD COLUMN sip_peers TEXT NOT NULL DEFAULT '';
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 )sql";
 
 std::string join(const std::vector<std::string>& items) {
@@ -202,12 +212,31 @@ PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>(p
     sqlite3_busy_timeout(db_->handle, 5000);
     db_->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     db_->execute(kSchema);
+    migrate();
   } catch (const std::exception& error) {
     db_->fail("", error);
   }
 }
 
 PlanStore::~PlanStore() = default;
+
+void PlanStore::migrate() {
+  Statement version(db_->handle, "SELECT value FROM meta WHERE key = 'schema_version'");
+  const std::string found = version.next_row() ? version.text(0) : std::string();
+  version.reset();
+  if (found == "2") return;
+  if (found != "1") {
+    throw std::runtime_error("schema version '" + found + "' is not one this sipgw knows (1, 2)");
+  }
+  db_->execute("BEGIN IMMEDIATE");
+  try {
+    db_->execute(kMigrateFrom1);
+    db_->execute("COMMIT");
+  } catch (const std::exception&) {
+    db_->roll_back();
+    throw;
+  }
+}
 
 bool PlanStore::empty() const {
   try {
@@ -229,8 +258,9 @@ std::optional<std::string> optional_text(const std::optional<Enum>& value) {
 void save_trunks(sqlite3* db, const Plan& plan) {
   Statement insert(db,
                    "INSERT INTO trunks (position, name, backend, spans, switchtype, side, law, "
-                   "channels, called_ton, calling_ton, calling_npi, sip_peers) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                   "channels, called_ton, calling_ton, calling_npi, sip_peers, private_context, "
+                   "public_context) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   int position = 0;
   for (const auto& t : plan.trunks) {
     insert.bind(1, position++)
@@ -245,6 +275,8 @@ void save_trunks(sqlite3* db, const Plan& plan) {
         .bind(10, std::string(isdn::to_string(t.calling_ton)))
         .bind(11, std::string(isdn::to_string(t.calling_npi)))
         .bind(12, join(t.sip_peers))
+        .bind(13, t.private_context)
+        .bind(14, t.public_context)
         .run();
   }
 }
@@ -275,9 +307,10 @@ void save_routes(sqlite3* db, const Plan& plan) {
       "INSERT INTO routes (position, name, phone_context, number_prefix, number_length, "
       "number_regex, caller_prefix, source, priority, failover_causes, called_strip, "
       "called_prepend, called_replace, called_with, called_ton, called_npi, calling_strip, "
-      "calling_prepend, calling_replace, calling_with, calling_ton, calling_npi, presentation) "
+      "calling_prepend, calling_replace, calling_with, calling_ton, calling_npi, presentation, "
+      "sip_peers) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "?18, ?19, ?20, ?21, ?22, ?23)");
+      "?18, ?19, ?20, ?21, ?22, ?23, ?24)");
   Statement group(db,
                   "INSERT INTO route_groups (route, position, trunk_group) VALUES (?1, ?2, ?3)");
   int position = 0;
@@ -291,7 +324,7 @@ void save_routes(sqlite3* db, const Plan& plan) {
     insert.bind(16, optional_text(r.called_npi)).bind(17, r.calling.strip);
     insert.bind(18, r.calling.prepend).bind(19, r.calling.replace).bind(20, r.calling.with);
     insert.bind(21, optional_text(r.calling_ton)).bind(22, optional_text(r.calling_npi));
-    insert.bind(23, std::string(to_string(r.presentation))).run();
+    insert.bind(23, std::string(to_string(r.presentation))).bind(24, join(r.sip_peers)).run();
     for (std::size_t i = 0; i < r.trunk_groups.size(); ++i) {
       group.bind(1, r.name).bind(2, static_cast<int>(i)).bind(3, r.trunk_groups[i]).run();
     }
@@ -335,7 +368,8 @@ std::vector<Registration> load_registrations(sqlite3* db) {
 std::vector<Trunk> load_trunks(sqlite3* db) {
   Statement rows(db,
                  "SELECT name, backend, spans, switchtype, side, law, channels, called_ton, "
-                 "calling_ton, calling_npi, sip_peers FROM trunks ORDER BY position");
+                 "calling_ton, calling_npi, sip_peers, private_context, public_context FROM trunks "
+                 "ORDER BY position");
   std::vector<Trunk> trunks;
   while (rows.next_row()) {
     Trunk t;
@@ -350,6 +384,8 @@ std::vector<Trunk> load_trunks(sqlite3* db) {
     t.calling_ton = parsed(isdn::parse_ton(rows.text(8)), "ton", rows.text(8));
     t.calling_npi = parsed(isdn::parse_npi(rows.text(9)), "npi", rows.text(9));
     t.sip_peers = split(rows.text(10));
+    t.private_context = rows.text(11);
+    t.public_context = rows.text(12);
     trunks.push_back(std::move(t));
   }
   return trunks;
@@ -399,6 +435,7 @@ Route load_route(const Statement& rows) {
   r.calling_ton = optional_column<isdn::Ton>(rows, 19, isdn::parse_ton, "ton");
   r.calling_npi = optional_column<isdn::Npi>(rows, 20, isdn::parse_npi, "npi");
   r.presentation = parsed(parse_presentation(rows.text(21)), "presentation", rows.text(21));
+  r.sip_peers = split(rows.text(22));
   return r;
 }
 
@@ -408,7 +445,7 @@ std::vector<Route> load_routes(sqlite3* db) {
                  "caller_prefix, source, priority, failover_causes, called_strip, "
                  "called_prepend, called_replace, called_with, called_ton, called_npi, "
                  "calling_strip, calling_prepend, calling_replace, calling_with, calling_ton, "
-                 "calling_npi, presentation FROM routes ORDER BY position");
+                 "calling_npi, presentation, sip_peers FROM routes ORDER BY position");
   Statement groups(db, "SELECT trunk_group FROM route_groups WHERE route = ?1 ORDER BY position");
   std::vector<Route> routes;
   while (rows.next_row()) {
@@ -419,6 +456,18 @@ std::vector<Route> load_routes(sqlite3* db) {
     routes.push_back(std::move(r));
   }
   return routes;
+}
+
+// Plan-wide settings live in meta, a row each.
+std::string load_setting(sqlite3* db, const char* key) {
+  Statement row(db, "SELECT value FROM meta WHERE key = ?1");
+  row.bind(1, std::string(key));
+  return row.next_row() ? row.text(0) : std::string();
+}
+
+void save_setting(sqlite3* db, const char* key, const std::string& value) {
+  Statement row(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  row.bind(1, std::string(key)).bind(2, value).run();
 }
 
 std::vector<std::string> load_screening(sqlite3* db, const char* list) {
@@ -442,6 +491,7 @@ Plan PlanStore::load() const {
     plan.screening.blocked_callers = load_screening(db_->handle, "caller");
     plan.screening.blocked_destinations = load_screening(db_->handle, "destination");
     plan.registrations = load_registrations(db_->handle);
+    plan.outbound_proxy = load_setting(db_->handle, "outbound_proxy");
     db_->execute("COMMIT");
     return plan;
   } catch (const std::exception& error) {
@@ -462,6 +512,7 @@ void PlanStore::save(const Plan& plan) {
     save_routes(db_->handle, plan);
     save_screening(db_->handle, plan);
     save_registrations(db_->handle, plan);
+    save_setting(db_->handle, "outbound_proxy", plan.outbound_proxy);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
     db_->execute("COMMIT");
   } catch (const std::exception& error) {

@@ -26,6 +26,8 @@ class PlanStore {
   void save(const Plan& plan);
 
  private:
+  // Brings a store written by an older sipgw to this schema.
+  void migrate();
   struct Database;
   std::unique_ptr<Database> db_;
 };

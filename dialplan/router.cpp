@@ -77,6 +77,8 @@ struct Router::Compiled {
     if (m.number_length && static_cast<int>(number.size()) != *m.number_length) return false;
     if (!m.caller_prefix.empty() && !starts_with(facts.caller, m.caller_prefix)) return false;
     if (!m.source.empty() && m.source != facts.source) return false;
+    // Calls from spans take only routes to SIP, calls from SIP only routes to spans.
+    if (route->sip_peers.empty() == facts.from_pstn()) return false;
     return !number_regex || std::regex_match(number, *number_regex);
   }
 };
@@ -129,6 +131,14 @@ std::string Decision::describe() const {
       break;
   }
   out << "result: routed\nroute: " << route << "\nnumber: " << number << '\n';
+  if (sip) {
+    out << "sip-peers:";
+    for (const auto& peer : sip->peers) out << ' ' << peer;
+    out << "\nrequest-user: " << sip->request_user
+        << "\ncaller-user: " << (sip->caller_user.empty() ? "(none)" : sip->caller_user)
+        << (sip->caller_hidden ? " hidden" : "") << '\n';
+    return out.str();
+  }
   for (const auto& group : groups) {
     out << "trunk-group: " << group.name << " hunting " << isdn::to_string(group.hunting)
         << " channel-limit "
@@ -250,8 +260,83 @@ Decision Router::decide(const CallFacts& facts) const {
   std::string number;
   bool e164 = false;
   const Compiled* route = best_route(facts, number, e164);
-  if (route == nullptr) return decision;
+  if (route == nullptr) return facts.from_pstn() ? trunk_default(facts) : decision;
   return routed(*route, number, e164, facts);
+}
+
+namespace {
+
+std::string with_context(const std::string& digits, const std::string& context) {
+  return context.empty() ? digits : digits + ";phone-context=" + context;
+}
+
+// A number from a SETUP as a SIP user part (see SipChoice).
+std::string sip_user(const std::string& digits, const isdn::PartyNumber& as_sent,
+                     const Trunk* trunk) {
+  if (digits.empty()) return {};
+  if (as_sent.ton == isdn::Ton::international) return "+" + digits;
+  if (trunk == nullptr) return digits;
+  return with_context(digits, as_sent.npi == isdn::Npi::private_plan ? trunk->private_context
+                                                                     : trunk->public_context);
+}
+
+}  // namespace
+
+CallFacts Router::facts_from_pstn(const std::string& span, const isdn::PartyNumber& called,
+                                  const isdn::PartyNumber& calling) const {
+  CallFacts facts;
+  facts.source = "span:" + span;
+  facts.calling = calling;
+  const Trunk* trunk = plan_.trunk_of_span(span);
+  facts.target.digits = called.digits;
+  if (called.ton == isdn::Ton::international) {
+    facts.target.global = true;
+  } else if (trunk != nullptr) {
+    facts.target.phone_context =
+        called.npi == isdn::Npi::private_plan ? trunk->private_context : trunk->public_context;
+  }
+  if (!calling.digits.empty()) {
+    facts.caller = (calling.ton == isdn::Ton::international ? "+" : "") + calling.digits;
+  }
+  facts.caller_private = calling.presentation != isdn::Presentation::allowed;
+  facts.caller_asserted = calling.screening == isdn::Screening::network ||
+                          calling.screening == isdn::Screening::user_passed;
+  return facts;
+}
+
+// The Request-URI user of a call from the PSTN: E.164 digits as a global
+// number; a local number in the context it came in with.
+SipChoice Router::sip_choice(const Compiled* compiled, const Trunk* trunk,
+                             const std::string& number, bool e164, const CallFacts& facts) const {
+  const Route* route = compiled != nullptr ? compiled->route : nullptr;
+  SipChoice choice;
+  choice.peers = route != nullptr ? route->sip_peers : trunk->sip_peers;
+  const std::string digits = compiled != nullptr ? compiled->called.apply(number) : number;
+  choice.request_user = e164 ? "+" + digits : with_context(digits, facts.target.phone_context);
+  const isdn::PartyNumber& caller = facts.calling;
+  std::string caller_digits = caller.digits;
+  if (compiled != nullptr && !caller_digits.empty()) {
+    caller_digits = compiled->calling.apply(caller_digits);
+  }
+  choice.caller_user = sip_user(caller_digits, caller, trunk);
+  choice.caller_hidden = facts.caller_private;
+  if (route != nullptr && route->presentation != PresentationRule::from_sip) {
+    choice.caller_hidden = route->presentation == PresentationRule::restricted;
+  }
+  choice.caller_screened = facts.caller_asserted;
+  return choice;
+}
+
+// A call from a span that no route takes goes to its trunk's SIP peers.
+Decision Router::trunk_default(const CallFacts& facts) const {
+  Decision decision;
+  const Trunk* trunk = plan_.trunk_of_span(facts.source.substr(5));
+  if (trunk == nullptr || trunk->sip_peers.empty()) return decision;
+  decision.outcome = Decision::Outcome::routed;
+  decision.route = "trunk:" + trunk->name;
+  decision.number = facts.target.digits;
+  decision.sip = sip_choice(nullptr, trunk, facts.target.digits, facts.target.global, facts);
+  return decision;
 }
 
 const Route* Router::find_route(const CallFacts& facts) const {
@@ -310,6 +395,11 @@ Decision Router::routed(const Compiled& compiled, const std::string& number, boo
   decision.route = route.name;
   decision.number = number;
   decision.failover_causes = route.failover_causes;
+  if (!route.sip_peers.empty()) {
+    const Trunk* trunk = plan_.trunk_of_span(facts.source.substr(5));
+    decision.sip = sip_choice(&compiled, trunk, number, e164, facts);
+    return decision;
+  }
   for (const auto& group_name : route.trunk_groups) {
     const TrunkGroup* group = plan_.find_group(group_name);
     if (group == nullptr) continue;  // validate() refuses such a plan

@@ -10,6 +10,7 @@
 // deepest node up, the first candidate whose other conditions hold.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,21 @@ struct CallFacts {
   bool caller_asserted = false;  // from P-Asserted-Identity (a trusted network said so)
   bool caller_private = false;   // the caller asked for privacy (Privacy: id)
   std::string source;            // "sip:127.0.0.1" or "span:span1"
+  // The calling party number as it came in a SETUP (calls from the PSTN).
+  isdn::PartyNumber calling;
+  [[nodiscard]] bool from_pstn() const noexcept { return source.rfind("span:", 0) == 0; }
+};
+
+// Where a call from the PSTN goes in SIP, and as whom. User parts are
+// written as a sip: URI with user=phone carries them (RFC 3261 19.1.6):
+// "+15551234567", "7773660;phone-context=p1234", or bare digits when the
+// trunk names no context for such a number.
+struct SipChoice {
+  std::vector<std::string> peers;  // "host" or "host:port", tried in order
+  std::string request_user;
+  std::string caller_user;       // empty: no calling number
+  bool caller_hidden = false;    // presentation restricted: From anonymous, Privacy: id
+  bool caller_screened = false;  // the network vouched for the number: P-Asserted-Identity
 };
 
 struct TrunkChoice {
@@ -48,6 +64,7 @@ struct Decision {
   std::string route;                // the route's name
   std::string number;               // the number the route matched on
   std::vector<GroupChoice> groups;  // tried in order
+  std::optional<SipChoice> sip;     // instead of groups: a call from the PSTN going to SIP
   std::vector<int> failover_causes;
   std::string blocked_by;  // the screening entry that refused the call
 
@@ -65,6 +82,12 @@ class Router {
   ~Router();
 
   [[nodiscard]] Decision decide(const CallFacts& facts) const;
+  // What the router knows of a call that came in a SETUP on span `span`:
+  // the called number read with the span's trunk's contexts (an
+  // international number is global, a private-plan one is in the trunk's
+  // private_context, any other in its public_context).
+  [[nodiscard]] CallFacts facts_from_pstn(const std::string& span, const isdn::PartyNumber& called,
+                                          const isdn::PartyNumber& calling) const;
   // The lookup alone: the route decide() would take, nullptr for none
   // (screening not applied).
   [[nodiscard]] const Route* find_route(const CallFacts& facts) const;
@@ -81,6 +104,10 @@ class Router {
   [[nodiscard]] std::string screened(const CallFacts& facts, bool callers) const;
   [[nodiscard]] Decision routed(const Compiled& compiled, const std::string& number, bool e164,
                                 const CallFacts& facts) const;
+  [[nodiscard]] SipChoice sip_choice(const Compiled* compiled, const Trunk* trunk,
+                                     const std::string& number, bool e164,
+                                     const CallFacts& facts) const;
+  [[nodiscard]] Decision trunk_default(const CallFacts& facts) const;
   [[nodiscard]] TrunkChoice trunk_choice(const Compiled& compiled, const Trunk& trunk,
                                          const std::string& number, bool e164,
                                          const CallFacts& facts) const;

@@ -61,6 +61,19 @@ bool is_channel_list(std::string_view text) {
   return true;
 }
 
+bool is_host_port(const std::string& text);
+
+// "p1234" (a private plan's name: letters, digits, - and .) or "+1212".
+bool is_phone_context(const std::string& context) {
+  if (context.empty()) return false;
+  if (context.front() == '+') {
+    return is_number(context) && context.find_first_of("*#") == std::string::npos;
+  }
+  return context.size() <= 64 && std::all_of(context.begin(), context.end(), [](unsigned char c) {
+           return std::isalnum(c) != 0 || c == '-' || c == '.';
+         });
+}
+
 class Checker {
  public:
   Checker(const Plan& plan, const std::vector<std::string>* loopback_spans)
@@ -77,6 +90,9 @@ class Checker {
     check_screening();
     for (std::size_t i = 0; i < plan_.registrations.size(); ++i) {
       check_registration(plan_.registrations[i], i);
+    }
+    if (!plan_.outbound_proxy.empty() && !is_host_port(plan_.outbound_proxy)) {
+      error("outbound_proxy", "'" + plan_.outbound_proxy + "' is not host or host:port");
     }
     return std::move(errors_);
   }
@@ -188,6 +204,16 @@ void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
       error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
     }
   }
+  if (!trunk.private_context.empty() &&
+      (!is_phone_context(trunk.private_context) || trunk.private_context.front() == '+')) {
+    error(at + ".private_context",
+          "'" + trunk.private_context + "' is not a private plan's name like p1234");
+  }
+  if (!trunk.public_context.empty() &&
+      (trunk.public_context == "+" || !is_phone_context(trunk.public_context) ||
+       trunk.public_context.front() != '+')) {
+    error(at + ".public_context", "'" + trunk.public_context + "' is not a number prefix like +1");
+  }
 }
 
 void Checker::check_group(const TrunkGroup& group, std::size_t index) {
@@ -204,7 +230,23 @@ void Checker::check_group(const TrunkGroup& group, std::size_t index) {
 void Checker::check_route(const Route& route, std::size_t index) {
   const std::string at = where("routes", route, index);
   check_match(route.match, at + ".match");
-  if (route.trunk_groups.empty()) error(at + ".trunk_groups", "a route needs a trunk group");
+  if (route.trunk_groups.empty() && route.sip_peers.empty()) {
+    error(at + ".trunk_groups", "a route needs trunk groups (to the PSTN) or sip_peers (to SIP)");
+  }
+  if (!route.trunk_groups.empty() && !route.sip_peers.empty()) {
+    error(at + ".sip_peers",
+          "a route goes one way: trunk groups (SIP to PSTN) or sip_peers (PSTN to SIP), not both");
+  }
+  if (!route.sip_peers.empty() && route.match.source.rfind("sip:", 0) == 0) {
+    error(at + ".match.source", "a route to SIP peers takes calls from spans, not from SIP");
+  }
+  if (!route.trunk_groups.empty() && route.match.source.rfind("span:", 0) == 0) {
+    error(at + ".match.source",
+          "a route to trunk groups takes calls from SIP; calls from spans go to sip_peers");
+  }
+  for (const auto& peer : route.sip_peers) {
+    if (!is_host_port(peer)) error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
+  }
   std::set<std::string> seen;
   for (const auto& group : route.trunk_groups) {
     if (plan_.find_group(group) == nullptr) {
@@ -225,14 +267,8 @@ void Checker::check_route(const Route& route, std::size_t index) {
 
 void Checker::check_match(const RouteMatch& match, const std::string& at) {
   const auto& context = match.phone_context;
-  if (!context.empty() && context != "+") {
-    const bool global_context = context.front() == '+';
-    const bool fine = global_context
-                          ? is_number(context) && context.find_first_of("*#") == std::string::npos
-                          : std::all_of(context.begin(), context.end(), [](unsigned char c) {
-                              return std::isalnum(c) != 0 || c == '-' || c == '.';
-                            });
-    if (!fine) error(at + ".phone_context", "'" + context + "' is not a phone-context");
+  if (!context.empty() && context != "+" && !is_phone_context(context)) {
+    error(at + ".phone_context", "'" + context + "' is not a phone-context");
   }
   if (match.number_prefix.size() > max_digits || !is_digits(match.number_prefix)) {
     error(at + ".number_prefix", "'" + match.number_prefix + "' is not digits (0-9 * #)");
@@ -278,14 +314,15 @@ void Checker::check_rule(const NumberRule& rule, const std::string& at) {
 // and neither has a regular expression or both have one (two expressions
 // cannot be proven disjoint: a priority settles it).
 void Checker::check_ties() {
-  using Key =
-      std::tuple<std::string, std::string, std::optional<int>, bool, std::string, std::string, int>;
+  // A route to SIP and one to the PSTN never compete: calls come one way.
+  using Key = std::tuple<bool, std::string, std::string, std::optional<int>, bool, std::string,
+                         std::string, int>;
   std::map<Key, std::string> seen;
   for (std::size_t i = 0; i < plan_.routes.size(); ++i) {
     const Route& route = plan_.routes[i];
     const RouteMatch& m = route.match;
-    const Key key{lower(m.phone_context), m.number_prefix, m.number_length, !m.number_regex.empty(),
-                  m.caller_prefix,        m.source,        m.priority};
+    const Key key{route.sip_peers.empty(), lower(m.phone_context), m.number_prefix, m.number_length,
+                  !m.number_regex.empty(), m.caller_prefix,        m.source,        m.priority};
     const auto [it, fresh] = seen.emplace(key, route.name);
     if (!fresh) {
       error(where("routes", route, i) + ".match",

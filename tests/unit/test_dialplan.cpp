@@ -297,6 +297,132 @@ TEST(Validate, RoutesThatMatchTheSameCallsEquallyAreATie) {
   EXPECT_TRUE(problems(plan).empty());
 }
 
+isdn::PartyNumber number(std::string digits, isdn::Ton ton, isdn::Npi npi) {
+  isdn::PartyNumber party;
+  party.digits = std::move(digits);
+  party.ton = ton;
+  party.npi = npi;
+  return party;
+}
+
+// Trunks whose numbers mean something in SIP: t1's private plan is p1234,
+// its public numbers are in +1212.
+Plan inbound_plan() {
+  Plan plan = base_plan();
+  plan.trunks[0].private_context = "p1234";
+  plan.trunks[0].public_context = "+1212";
+  plan.trunks[0].sip_peers = {"pbx.example.com:5080"};
+  return plan;
+}
+
+TEST(RouterFromPstn, EachTonAndNpiComesBackAsItsSipNumberForm) {
+  const Router router(inbound_plan());
+  const auto decide = [&](const isdn::PartyNumber& called, const isdn::PartyNumber& calling) {
+    return router.decide(router.facts_from_pstn("span1", called, calling));
+  };
+  const auto caller = number("4930123", isdn::Ton::international, isdn::Npi::isdn);
+  Decision decision =
+      decide(number("7773660", isdn::Ton::subscriber, isdn::Npi::private_plan), caller);
+  ASSERT_EQ(decision.outcome, Decision::Outcome::routed);
+  ASSERT_TRUE(decision.sip);
+  EXPECT_EQ(decision.route, "trunk:t1") << "no route: the trunk's own peers";
+  EXPECT_EQ(decision.sip->peers, std::vector<std::string>{"pbx.example.com:5080"});
+  EXPECT_EQ(decision.sip->request_user, "7773660;phone-context=p1234");
+  EXPECT_EQ(decision.sip->caller_user, "+4930123");
+  EXPECT_FALSE(decision.sip->caller_hidden);
+
+  decision = decide(number("15551234567", isdn::Ton::international, isdn::Npi::isdn), caller);
+  EXPECT_EQ(decision.sip->request_user, "+15551234567");
+  decision = decide(number("5551234", isdn::Ton::subscriber, isdn::Npi::isdn),
+                    number("5550000", isdn::Ton::subscriber, isdn::Npi::isdn));
+  EXPECT_EQ(decision.sip->request_user, "5551234;phone-context=+1212");
+  EXPECT_EQ(decision.sip->caller_user, "5550000;phone-context=+1212");
+
+  // A span of a trunk without peers and without a route: nowhere to go.
+  EXPECT_EQ(router.decide(router.facts_from_pstn("span2", number("1", {}, {}), caller)).outcome,
+            Decision::Outcome::no_route);
+}
+
+TEST(RouterFromPstn, RoutesToSipTakeOnlyCallsFromSpansAndRewrite) {
+  Plan plan = inbound_plan();
+  plan.routes = {route("out", "p1234")};
+  Route in;
+  in.name = "did-300";
+  in.match.source = "span:span1";
+  in.match.number_prefix = "300";
+  in.sip_peers = {"10.0.0.5", "10.0.0.6:5070"};
+  in.called = {3, "", "", ""};  // DID 300xxxx -> extension xxxx
+  in.presentation = PresentationRule::restricted;
+  plan.routes.push_back(in);
+  Route second_private = route("in-private", "p1234");
+  second_private.trunk_groups.clear();
+  second_private.sip_peers = {"10.0.0.9"};
+  plan.routes.push_back(second_private);
+  ASSERT_TRUE(problems(plan).empty()) << problems(plan).front();
+  const Router router(plan);
+  const auto caller = number("5550000", isdn::Ton::national, isdn::Npi::isdn);
+
+  Decision decision = router.decide(router.facts_from_pstn(
+      "span1", number("3004711", isdn::Ton::subscriber, isdn::Npi::isdn), caller));
+  ASSERT_TRUE(decision.sip);
+  EXPECT_EQ(decision.route, "did-300");
+  EXPECT_EQ(decision.sip->peers, (std::vector<std::string>{"10.0.0.5", "10.0.0.6:5070"}));
+  EXPECT_EQ(decision.sip->request_user, "4711;phone-context=+1212");
+  EXPECT_TRUE(decision.sip->caller_hidden) << "the route restricts presentation";
+
+  // A private-plan number from the PSTN takes the p1234 route to SIP, never
+  // the one to trunk groups; a SIP call to p1234 takes only the latter.
+  decision = router.decide(router.facts_from_pstn(
+      "span1", number("7773660", isdn::Ton::subscriber, isdn::Npi::private_plan), caller));
+  EXPECT_EQ(decision.route, "in-private");
+  EXPECT_EQ(router.decide(call_to("7773660;phone-context=p1234")).route, "out");
+}
+
+TEST(RouterFromPstn, ARestrictedCallerIsHiddenAndTheDecisionSaysWhereItGoes) {
+  const Router router(inbound_plan());
+  auto caller = number("5550000", isdn::Ton::national, isdn::Npi::isdn);
+  caller.presentation = isdn::Presentation::restricted;
+  const Decision decision = router.decide(router.facts_from_pstn(
+      "span1", number("7773660", isdn::Ton::unknown, isdn::Npi::private_plan), caller));
+  ASSERT_TRUE(decision.sip);
+  EXPECT_TRUE(decision.sip->caller_hidden);
+  EXPECT_EQ(decision.describe(),
+            "result: routed\nroute: trunk:t1\nnumber: 7773660\nsip-peers: pbx.example.com:5080\n"
+            "request-user: 7773660;phone-context=p1234\ncaller-user: "
+            "5550000;phone-context=+1212 hidden\n");
+}
+
+TEST(Validate, ARouteGoesOneWayAndContextsHaveTheirForm) {
+  Plan plan = inbound_plan();
+  Route both = route("both", "p1234");
+  both.sip_peers = {"10.0.0.5"};
+  Route neither = route("neither", "p1234", "9");
+  neither.trunk_groups.clear();
+  Route backwards = route("backwards", "p1234", "8");
+  backwards.trunk_groups.clear();
+  backwards.sip_peers = {"no such host!"};
+  backwards.match.source = "sip:10.0.0.1";
+  plan.routes = {both, neither, backwards};
+  plan.trunks[1].private_context = "+49";
+  plan.trunks[1].public_context = "p1234";
+  plan.outbound_proxy = "edge proxy";
+  const auto lines = problems(plan);
+  for (const std::string line : {
+           "routes[both].sip_peers: a route goes one way: trunk groups (SIP to PSTN) or sip_peers "
+           "(PSTN to SIP), not both",
+           "routes[neither].trunk_groups: a route needs trunk groups (to the PSTN) or sip_peers "
+           "(to SIP)",
+           "routes[backwards].match.source: a route to SIP peers takes calls from spans, not from "
+           "SIP",
+           "routes[backwards].sip_peers: 'no such host!' is not host or host:port",
+           "trunks[t2].private_context: '+49' is not a private plan's name like p1234",
+           "trunks[t2].public_context: 'p1234' is not a number prefix like +1",
+           "outbound_proxy: 'edge proxy' is not host or host:port",
+       }) {
+    EXPECT_NE(std::find(lines.begin(), lines.end(), line), lines.end()) << "missing: " << line;
+  }
+}
+
 TEST(Validate, LoopbackSpansMustExistWhenTheGatewaySaysWhichItHas) {
   Plan plan = base_plan();
   const std::vector<std::string> spans = {"span1"};

@@ -28,6 +28,8 @@ Plan full_plan() {
   trunk.calling_ton = isdn::Ton::national;
   trunk.calling_npi = isdn::Npi::isdn;
   trunk.sip_peers = {"proxy.example.com:5060", "10.0.0.2"};
+  trunk.private_context = "p1234";
+  trunk.public_context = "+1212";
   plan.trunks = {trunk, trunk};
   plan.trunks[1].name = "carrier-2";
   plan.trunks[1].spans = {"3"};
@@ -49,7 +51,12 @@ Plan full_plan() {
   second.name = "global";
   second.match.phone_context = "+";
   second.trunk_groups = {"B"};
-  plan.routes = {route, second};
+  Route inbound;
+  inbound.name = "from-pstn";
+  inbound.match.source = "span:3";
+  inbound.sip_peers = {"pbx.example.com:5080"};
+  plan.routes = {route, second, inbound};
+  plan.outbound_proxy = "edge.example.com";
   plan.screening = {{"+1666", "555"}, {"+1900"}};
   plan.registrations = {
       {"upstream", "registrar.example.com:5070", "gw1", "gw1-auth", "s3cret", 600}};
@@ -67,7 +74,7 @@ TEST(PlanJson, AnExportedPlanReadsBackTheSame) {
   EXPECT_EQ(plan_to_json(Plan{}),
             "{\n  \"trunks\": [],\n  \"trunk_groups\": [],\n  \"routes\": [],\n  \"screening\": "
             "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  },\n  "
-            "\"registrations\": "
+            "\"outbound_proxy\": \"\",\n  \"registrations\": "
             "[]\n}\n");
 }
 
@@ -215,6 +222,51 @@ TEST_F(PlanStoreTest, ACorruptValueIsReportedNotGuessed) {
     ADD_FAILURE() << "a corrupt law was accepted";
   } catch (const std::runtime_error& error) {
     EXPECT_EQ(error.what(), "plan store " + path() + ": reading the plan: law 'loud' is not valid");
+  }
+}
+
+// A store written by schema 1 (before trunks had phone-contexts and routes
+// SIP peers) opens with those empty, and keeps everything else.
+TEST_F(PlanStoreTest, AStoreOfSchemaOneIsMigratedKeepingItsPlan) {
+  Plan plan = full_plan();
+  for (auto& trunk : plan.trunks) trunk.private_context = trunk.public_context = "";
+  plan.routes.pop_back();  // the route to SIP peers is what schema 1 could not hold
+  {
+    PlanStore store(path());
+    store.save(plan);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE trunks DROP COLUMN private_context; "
+                         "ALTER TABLE trunks DROP COLUMN public_context; "
+                         "ALTER TABLE routes DROP COLUMN sip_peers; "
+                         "UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  PlanStore migrated(path());
+  EXPECT_EQ(migrated.load(), plan);
+  Plan with_new_fields = full_plan();
+  migrated.save(with_new_fields);
+  EXPECT_EQ(migrated.load(), with_new_fields);
+}
+
+TEST_F(PlanStoreTest, AStoreOfAnUnknownSchemaIsRefused) {
+  { PlanStore store(path()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = '9' WHERE key = 'schema_version'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    const PlanStore store(path());
+    ADD_FAILURE() << "opened a store of schema 9";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("schema version '9'"), std::string::npos)
+        << error.what();
   }
 }
 
