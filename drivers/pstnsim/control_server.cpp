@@ -119,6 +119,64 @@ std::string status(PstnSwitch& sim) {
   return out.str();
 }
 
+// "+4930123" is an international E.164 number; other digits go as they are
+// unless "TON/NPI" says what they are.
+isdn::PartyNumber party(const std::string& number) {
+  isdn::PartyNumber party;
+  if (number == "-") return party;
+  if (!number.empty() && number.front() == '+') {
+    party.digits = number.substr(1);
+    party.ton = isdn::Ton::international;
+    party.npi = isdn::Npi::isdn;
+  } else {
+    party.digits = number;
+  }
+  return party;
+}
+
+bool read_plan(const std::string& text, isdn::PartyNumber& number) {
+  const auto slash = text.find('/');
+  const auto ton = isdn::parse_ton(text.substr(0, slash));
+  const auto npi = slash == std::string::npos ? std::optional<isdn::Npi>(number.npi)
+                                              : isdn::parse_npi(text.substr(slash + 1));
+  if (!ton || !npi) return false;
+  number.ton = *ton;
+  number.npi = *npi;
+  return true;
+}
+
+// The options after SPAN: called=TON/NPI, calling=TON/NPI, restricted,
+// redirecting=NUMBER/REASON (REASON as the Q.931 value: 1 busy, 2 no
+// reply, 15 unconditional...). Empty when they read well, else the one at fault.
+std::string read_options(std::istringstream& words, isdn::CallSetup& setup) {
+  for (std::string option; words >> option;) {
+    const auto equals = option.find('=');
+    const std::string key = option.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : option.substr(equals + 1);
+    bool fine = true;
+    if (key == "called") {
+      fine = read_plan(value, setup.called);
+    } else if (key == "calling") {
+      fine = read_plan(value, setup.calling);
+    } else if (key == "restricted") {
+      setup.calling.presentation = isdn::Presentation::restricted;
+    } else if (key == "redirecting") {
+      const auto slash = value.find('/');
+      isdn::Redirecting redirecting;
+      redirecting.from = party(value.substr(0, slash));
+      const auto reason =
+          slash == std::string::npos ? std::optional<long>(0) : to_number(value.substr(slash + 1));
+      fine = reason.has_value() && !redirecting.from.digits.empty();
+      if (fine) redirecting.reason = isdn::redirect_reason_from_wire(static_cast<int>(*reason));
+      setup.redirecting = redirecting;
+    } else {
+      fine = false;
+    }
+    if (!fine) return option;
+  }
+  return {};
+}
+
 std::string place(PstnSwitch& sim, std::istringstream& words,
                   const std::function<void(const std::string&)>& events) {
   std::string calling;
@@ -127,11 +185,16 @@ std::string place(PstnSwitch& sim, std::istringstream& words,
   words >> calling >> called >> span_text;
   const auto span = to_number(span_text);
   if (called.empty() || !span || *span < 0 || static_cast<std::size_t>(*span) >= sim.span_count()) {
-    return "error 0 usage: call CALLING CALLED [SPAN]";
+    return "error 0 usage: call CALLING CALLED [SPAN [OPTIONS]]";
   }
   isdn::CallSetup setup;
-  setup.calling.digits = calling == "-" ? "" : calling;
-  setup.called.digits = called;
+  setup.calling = party(calling);
+  setup.called = party(called);
+  if (const auto bad = read_options(words, setup); !bad.empty()) {
+    return "error 0 '" + bad +
+           "' is not an option (called=TON/NPI calling=TON/NPI restricted "
+           "redirecting=NUMBER/REASON)";
+  }
   const auto placed =
       sim.place_call(static_cast<std::size_t>(*span), setup,
                      [events](SimCallRef ref, std::string_view what, isdn::Cause cause) {

@@ -1,6 +1,8 @@
 #pragma once
 // pstnsim's control socket: one command a line over a unix stream socket.
-//   call CALLING CALLED [SPAN]   -> "ok ID" or "error CAUSE text"; then
+//   call CALLING CALLED [SPAN [called=TON/NPI] [calling=TON/NPI] [restricted]
+//        [redirecting=NUMBER/REASON]]
+//                                -> "ok ID" or "error CAUSE text"; then
 //                                   "event ID proceeding|alerting|progress|connect"
 //                                   and finally "event ID cleared CAUSE"
 //   hangup ID [CAUSE]            -> "ok" or "error ..."

@@ -38,7 +38,7 @@ std::string field(std::string text) {
 const char* CallRecordFile::header() noexcept {
   return "# start\tanswered\tend\tcall-id\tfrom\trequest-uri\tcalled\troute\ttrunk-group\tspan"
          "\ttimeslot\tsip-status"
-         "\tq850-cause\tended-by\n";
+         "\tq850-cause\tended-by\tdirection\n";
 }
 
 CallRecordFile::CallRecordFile(const std::string& path)
@@ -87,7 +87,8 @@ std::string CallRecordFile::format(const core::CallRecord& record) {
     line += '\t' + field(*text);
   }
   line += '\t' + std::to_string(record.timeslot) + '\t' + std::to_string(record.sip_status) + '\t' +
-          std::to_string(record.cause) + '\t' + field(record.ended_by) + '\n';
+          std::to_string(record.cause) + '\t' + field(record.ended_by) + '\t' +
+          (record.from_pstn ? "from-pstn" : "to-pstn") + '\n';
   return line;
 }
 

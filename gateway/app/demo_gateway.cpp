@@ -84,8 +84,8 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   });
   control_socket_ = std::make_unique<pstnsim::ControlServer>(
       control_,
-      [this](const std::string& line, const std::function<void(const std::string&)>&) {
-        return execute(line);
+      [this](const std::string& line, const std::function<void(const std::string&)>& events) {
+        return execute(line, events);
       },
       options_.data_dir + "/sipgw.ctl");
 }
@@ -121,6 +121,7 @@ sip::StackConfig DemoGateway::sip_config(const dialplan::Plan& plan) {
   sip::StackConfig config;
   config.bind = options_.bind;
   config.port = options_.sip_port;
+  config.outbound_proxy = plan.outbound_proxy;
   for (const auto& r : plan.registrations) {
     config.registrations.push_back(
         {r.name, r.registrar, r.user, r.auth_user, r.password, r.expires});
@@ -274,7 +275,24 @@ std::string DemoGateway::reload() {
   return "ok reloaded " + std::to_string(routes) + " routes";
 }
 
-std::string DemoGateway::execute(const std::string& line) {
+// "pstn call ..." and "pstn hangup ...": the simulated PSTN's own commands
+// (see pstnsim's ControlServer), run on its thread; what happens to the
+// call afterwards comes back as "event ..." lines.
+std::string DemoGateway::pstn_command(const std::string& command,
+                                      const std::function<void(const std::string&)>& events) {
+  std::promise<std::string> reply;
+  auto answer = reply.get_future();
+  auto on_control = [this, events](const std::string& event) {
+    boost::asio::post(control_, [events, event] { events(event); });
+  };
+  boost::asio::post(
+      sim_io_, [&] { reply.set_value(pstnsim::execute_command(*pstn_, command, on_control)); });
+  return answer.get();
+}
+
+std::string DemoGateway::execute(const std::string& line,
+                                 const std::function<void(const std::string&)>& events) {
+  if (line.rfind("pstn ", 0) == 0) return pstn_command(line.substr(5), events);
   if (line == "status") return status();
   if (line == "reload") return reload();
   if (line == "pstn-setups") {
@@ -283,7 +301,8 @@ std::string DemoGateway::execute(const std::string& line) {
     return out + "end";
   }
   if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
-  return "error unknown command '" + line + "' (status, route URI, reload, pstn-setups)";
+  return "error unknown command '" + line +
+         "' (status, route URI, reload, pstn-setups, pstn call|hangup ...)";
 }
 
 void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

@@ -5,7 +5,9 @@
 // media engine, the SIP stack and the call bridge. The dialplan lives in
 // the data directory's SQLite store (seeded with demo_plan() on first
 // start). A control socket in the data directory answers "status",
-// "route URI", "reload" and "pstn-setups" (what the simulated PSTN received).
+// "route URI", "reload", "pstn-setups" (what the simulated PSTN received)
+// and "pstn call|hangup ..." (the simulated PSTN places or ends a call
+// towards the gateway, for PSTN-to-SIP calls).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -65,7 +67,10 @@ class DemoGateway {
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
   void add_spans();
 
-  std::string execute(const std::string& line);
+  std::string execute(const std::string& line,
+                      const std::function<void(const std::string&)>& events);
+  std::string pstn_command(const std::string& command,
+                           const std::function<void(const std::string&)>& events);
   [[nodiscard]] std::shared_ptr<const dialplan::Router> load_router(std::string& problem) const;
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
   std::string reload();

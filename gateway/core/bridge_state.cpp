@@ -62,6 +62,20 @@ constexpr std::array kTransitions{
     Transition{S::early_media, E::sip_terminated, S::done},
     Transition{S::answered, E::sip_terminated, S::done},
     Transition{S::active, E::sip_terminated, S::done},
+    // Calls from the PSTN. A refusal ends the call like isdn_cleared before
+    // the answer: the ISDN call is cleared with the mapped cause.
+    Transition{S::dialling, E::sip_ringing, S::ringing},
+    Transition{S::ringing, E::sip_ringing, S::ringing},
+    Transition{S::dialling, E::sip_early_media, S::early_media},
+    Transition{S::ringing, E::sip_early_media, S::early_media},
+    Transition{S::early_media, E::sip_early_media, S::early_media},
+    // 180 after early media: the audio already carries the ringback.
+    Transition{S::early_media, E::sip_ringing, S::early_media},
+    Transition{S::dialling, E::sip_answered, S::active},
+    Transition{S::ringing, E::sip_answered, S::active},
+    Transition{S::early_media, E::sip_answered, S::active},
+    Transition{S::dialling, E::sip_retry, S::dialling},
+    Transition{S::ringing, E::sip_retry, S::dialling},
 };
 
 }  // namespace
@@ -117,6 +131,14 @@ std::string_view to_string(BridgeEvent event) noexcept {
       return "sip-ended";
     case E::sip_terminated:
       return "sip-terminated";
+    case E::sip_ringing:
+      return "sip-ringing";
+    case E::sip_early_media:
+      return "sip-early-media";
+    case E::sip_answered:
+      return "sip-answered";
+    case E::sip_retry:
+      return "sip-retry";
   }
   return "unknown";
 }

@@ -1,6 +1,8 @@
 #pragma once
 // The states of a bridged call (one SIP leg, one ISDN leg) and the events
-// that move it, as a transition table. What each transition does lives in
+// that move it, as a transition table. A call from SIP waits in dialling
+// for the PSTN; a call from the PSTN waits in dialling for the SIP callee,
+// and the same states say how far it got. What each transition does lives in
 // CallBridge; this says only which ones are allowed.
 
 #include <cstdint>
@@ -32,6 +34,11 @@ enum class BridgeEvent : std::uint8_t {
   sip_reinvite,
   sip_ended,       // CANCEL or BYE (answered by the stack): the ISDN call is cleared at once
   sip_terminated,  // the SIP dialog is gone (our BYE answered, no ACK, transport error)
+  // Calls from the PSTN: what the SIP callee answers our INVITE.
+  sip_ringing,      // 18x without SDP (or with, where no audio can be carried): ALERTING sent
+  sip_early_media,  // 18x with the SDP answer: audio cut through, PROGRESS or ALERTING with PI 8
+  sip_answered,     // 2xx: CONNECT sent
+  sip_retry,        // refused or unreachable, INVITE sent to the next SIP peer
 };
 
 [[nodiscard]] std::string_view to_string(BridgeState state) noexcept;

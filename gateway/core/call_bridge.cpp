@@ -16,12 +16,8 @@ std::uint64_t new_session_id() {
 
 }  // namespace
 
-void CallBridge::SpanListener::on_incoming(isdn::CallId call,
-                                           const isdn::IncomingCall& /*details*/) {
-  // Calls from the PSTN to SIP are not carried yet (the rest of issue 4):
-  // refused with cause 3, no route to destination.
-  auto* pri = bridge_.spans_.at(span_)->pri;
-  if (pri != nullptr) pri->hangup(call, isdn::Cause::no_route_destination);
+void CallBridge::SpanListener::on_incoming(isdn::CallId call, const isdn::IncomingCall& details) {
+  bridge_.on_pstn_setup(span_, call, details);
 }
 
 CallBridge::CallBridge(boost::asio::io_context& io, sip::SipLegs& sip, media::MediaEngine& media,
@@ -219,7 +215,7 @@ void CallBridge::on_cancel(sip::LegId leg) {
 void CallBridge::on_bye(sip::LegId leg, std::optional<int> reason_q850) {
   Call* call = find(leg);
   if (call == nullptr) return;
-  if (call->record.ended_by.empty()) call->record.ended_by = "caller";
+  if (call->record.ended_by.empty()) call->record.ended_by = call->from_pstn ? "sip" : "caller";
   clear_isdn(*call,
              reason_q850 ? isdn::cause_from_wire(*reason_q850) : isdn::Cause::normal_clearing);
   release_media(*call);

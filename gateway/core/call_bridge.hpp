@@ -34,9 +34,12 @@ struct CallRecord {
   std::chrono::system_clock::time_point start{};
   std::optional<std::chrono::system_clock::time_point> answered;
   std::chrono::system_clock::time_point end{};
-  int sip_status = 0;    // the final response to the INVITE
-  int cause = 0;         // Q.850 cause the ISDN call ended with (0: never placed)
-  std::string ended_by;  // "caller", "pstn" or "gateway"
+  int sip_status = 0;  // the final response to the INVITE
+  int cause = 0;       // Q.850 cause the ISDN call ended with (0: never placed)
+  // Calls from SIP: "caller" (the SIP caller), "pstn" or "gateway"; calls
+  // from the PSTN: "pstn" (the caller), "sip" (the callee) or "gateway".
+  std::string ended_by;
+  bool from_pstn = false;  // the call came in a SETUP and went out as an INVITE
 };
 
 struct BridgeConfig {
@@ -67,6 +70,9 @@ class CallBridge final : public sip::CallHandler {
   void on_cancel(sip::LegId leg) override;
   void on_bye(sip::LegId leg, std::optional<int> reason_q850) override;
   void on_terminated(sip::LegId leg, int status, const std::string& phrase) override;
+  void on_progress(sip::LegId leg, int status, const sip::Body& answer) override;
+  void on_answered(sip::LegId leg, const sip::Body& answer) override;
+  void on_refused(sip::LegId leg, int status, std::optional<int> reason_q850) override;
 
   // New calls are routed with `router` from now on; calls already placed
   // keep the decision they were placed with.
@@ -80,6 +86,11 @@ class CallBridge final : public sip::CallHandler {
   void hang_up_all(isdn::Cause cause);
 
   [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }
+  // The decision a SETUP on `span` would get (the route tester, for calls
+  // from the PSTN).
+  [[nodiscard]] dialplan::Decision test_pstn_route(const std::string& span,
+                                                   const isdn::PartyNumber& called,
+                                                   const isdn::PartyNumber& calling) const;
   // Whether a new call could get a B-channel now.
   [[nodiscard]] bool can_take_call() const;
   // One line per call: "LEG STATE span/timeslot number".
@@ -94,6 +105,13 @@ class CallBridge final : public sip::CallHandler {
   void on_isdn(std::size_t span, isdn::CallId id, BridgeEvent event, bool inband);
   void on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause);
   void on_link_changed();
+
+  // Calls from the PSTN (call_bridge_pstn.cpp).
+  void on_pstn_setup(std::size_t span, isdn::CallId id, const isdn::IncomingCall& details);
+  bool invite_next_peer(Call& call);
+  bool take_sip_answer(Call& call, const sip::Body& answer);
+  void end_for_pstn(Call& call, isdn::Cause cause);
+  void rekey(Call& call, sip::LegId leg);
 
   struct GroupState;
 

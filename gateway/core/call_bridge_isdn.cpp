@@ -79,6 +79,7 @@ void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause 
   by_isdn_.erase({span, id});
   if (call == nullptr) return;
   call->isdn = 0;
+  if (call->from_pstn) return end_for_pstn(*call, cause);
   leave_group(*call);
   if (fail_over(*call, cause)) return;
   call->record.cause = isdn::to_wire(cause);
@@ -150,12 +151,16 @@ void CallBridge::hang_up_all(isdn::Cause cause) {
       advance(call, BridgeEvent::isdn_cleared);
       continue;
     }
-    sip::Response response;
-    response.status = 503;
-    response.reason = reason_header(cause);
-    sip_.respond(leg, std::move(response));
-    call.final_sent = true;
-    call.record.sip_status = 503;
+    if (call.from_pstn) {
+      sip_.bye(leg, reason_header(cause));  // CANCEL
+    } else {
+      sip::Response response;
+      response.status = 503;
+      response.reason = reason_header(cause);
+      sip_.respond(leg, std::move(response));
+      call.final_sent = true;
+      call.record.sip_status = 503;
+    }
     advance(call, BridgeEvent::isdn_cleared);
     finish(leg);
   }

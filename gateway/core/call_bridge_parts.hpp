@@ -58,6 +58,11 @@ struct CallBridge::Call {
   std::string counted_in;    // the trunk group whose channel count has this call
   std::string calling_name;  // the From display name, for the SETUP
   std::optional<isdn::Redirecting> redirecting;  // a forwarded call's diverting party
+  // Calls from the PSTN: the INVITE (re-sent to the next peer when one
+  // cannot be reached) and the peer of decision.sip it went to.
+  bool from_pstn = false;
+  std::size_t peer = 0;
+  sip::OutgoingInvite invite;
 };
 
 // Trunk group state that lives across calls and reloads: calls up for the

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/media/sdp.hpp"
 
@@ -79,6 +80,46 @@ class CallHandler {
   // The dialog is gone for whatever reason (our BYE answered, ACK never came,
   // transport error...). The last call for this leg.
   virtual void on_terminated(LegId leg, int status, const std::string& phrase) = 0;
+
+  // For calls the gateway places (SipLegs::invite); a handler that places
+  // none needs not care.
+  // A provisional response, 180 to 189: ringing, or early media when it
+  // carries the answer to our offer.
+  virtual void on_progress(LegId /*leg*/, int /*status*/, const Body& /*answer*/) {}
+  // A 2xx: the callee answered (NUA has sent the ACK).
+  virtual void on_answered(LegId /*leg*/, const Body& /*answer*/) {}
+  // A final refusal (3xx-6xx, or 408 when nobody answered in time), with the
+  // Q.850 cause of its Reason header if there was one. on_terminated follows.
+  virtual void on_refused(LegId /*leg*/, int /*status*/, std::optional<int> /*reason_q850*/) {}
+};
+
+struct DigestCredential {
+  std::string realm;  // empty: for any realm
+  std::string user;
+  std::string password;
+};
+
+// An INVITE the gateway sends, for a call from the PSTN.
+struct OutgoingInvite {
+  std::string call_id;  // ours, so the call record names the dialog
+  // "sip:7773660;phone-context=p1234@proxy.example.com:5060;user=phone"
+  std::string request_uri;
+  // The caller as a user part ("+15551234567"); empty: no number known.
+  std::string caller_user;
+  std::string caller_display;
+  // Presentation restricted: From is anonymous (RFC 3323), the identity
+  // goes only in P-Asserted-Identity, with Privacy: id.
+  bool caller_hidden = false;
+  bool caller_asserted = false;  // send P-Asserted-Identity (RFC 3325)
+  // A forwarded call: RFC 5806 Diversion of the diverting party.
+  std::string diversion_user;    // empty: not forwarded
+  std::string diversion_reason;  // "unconditional", "user-busy", "no-answer", ...
+  int diversion_counter = 1;
+  std::string outbound_proxy;  // "host[:port]"; empty: to the Request-URI's host
+  // Digest credentials for a 401 or 407, the one of the challenge's realm
+  // first, else one without a realm; none fits: the challenge ends the call.
+  std::vector<DigestCredential> credentials;
+  media::SessionDescription offer;
 };
 
 struct Response {
@@ -98,8 +139,11 @@ class SipLegs {
   // Answers the pending INVITE or re-INVITE of `leg`. Ignored when nothing is
   // pending any more (a CANCEL or a transport error came first).
   virtual void respond(LegId leg, Response response) = 0;
-  // Ends an established call with BYE.
+  // Ends a call with BYE; a call we placed that is not answered yet with
+  // CANCEL (and BYE should the 200 cross it).
   virtual void bye(LegId leg, const std::string& reason) = 0;  // reason: as in Response
+  // Sends an INVITE; the leg's events come to the CallHandler.
+  virtual LegId invite(OutgoingInvite invite) = 0;
 };
 
 }  // namespace gw::sip

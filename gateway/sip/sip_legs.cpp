@@ -292,7 +292,7 @@ void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, co
     return;
   }
   auto record = std::make_unique<LegRecord>();
-  record->id = next_leg_++;
+  record->id = next_leg_.fetch_add(1);
   record->handle = handle;
   record->invite_pending = true;
   nua_handle_bind(handle, record.get());
@@ -376,8 +376,146 @@ void SofiaThread::bye(LegId id, const std::string& reason) {
   post([this, id, reason] {
     LegRecord* leg = find(id);
     if (leg == nullptr) return;
+    if (leg->outgoing && !leg->established) {
+      if (leg->cancelled) return;
+      leg->cancelled = true;
+      nua_cancel(leg->handle, TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())),
+                 TAG_END());
+      return;
+    }
     nua_bye(leg->handle, TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())), TAG_END());
   });
+}
+
+namespace {
+
+// A display name as a quoted-string (RFC 3261 25.1): quotes and
+// backslashes escaped, line breaks dropped.
+std::string quoted(const std::string& name) {
+  std::string text = "\"";
+  for (const char c : name) {
+    if (c == '\r' || c == '\n') continue;
+    if (c == '"' || c == '\\') text += '\\';
+    text += c;
+  }
+  return text + "\"";
+}
+
+// A telephone number at our host: user=phone when the user part is a
+// global number or carries its phone-context (RFC 3261 19.1.6).
+std::string phone_uri(const std::string& user, const std::string& host) {
+  const bool telephone = user.front() == '+' || user.find(";phone-context=") != std::string::npos;
+  return "sip:" + user + "@" + host + (telephone ? ";user=phone" : "");
+}
+
+// The headers Sofia has no tags for, one "Name: value" a line.
+std::string extra_headers(const OutgoingInvite& invite, const std::string& host) {
+  std::string headers;
+  if (invite.caller_asserted && !invite.caller_user.empty()) {
+    headers += "P-Asserted-Identity: <" + phone_uri(invite.caller_user, host) + ">\r\n";
+  }
+  if (!invite.diversion_user.empty()) {
+    headers += "Diversion: <" + phone_uri(invite.diversion_user, host) +
+               ">;reason=" + invite.diversion_reason +
+               ";counter=" + std::to_string(invite.diversion_counter) + "\r\n";
+  }
+  if (!headers.empty()) headers.resize(headers.size() - 2);
+  return headers;
+}
+
+}  // namespace
+
+LegId SofiaThread::invite(OutgoingInvite invite) {
+  const LegId id = next_leg_.fetch_add(1);
+  post([this, id, invite = std::move(invite)] { send_invite(id, invite); });
+  return id;
+}
+
+// From is who the PSTN says called, or anonymous (RFC 3323) when the
+// caller restricted presentation or sent no number.
+void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
+  const bool anonymous = invite.caller_hidden || invite.caller_user.empty();
+  const std::string from =
+      anonymous
+          ? "\"Anonymous\" <sip:anonymous@anonymous.invalid>"
+          : (invite.caller_display.empty() ? std::string() : quoted(invite.caller_display) + " ") +
+                "<" + phone_uri(invite.caller_user, local_host_) + ">";
+  const std::string to = "<" + invite.request_uri + ">";
+  const std::string proxy =
+      invite.outbound_proxy.empty() ? std::string() : "sip:" + invite.outbound_proxy;
+  const std::string headers = extra_headers(invite, local_host_);
+  const std::string body = render_sdp(invite.offer);
+  auto record = std::make_unique<LegRecord>();
+  record->id = id;
+  record->outgoing = true;
+  record->credentials = invite.credentials;
+  record->handle = nua_handle(
+      nua_, record.get(), NUTAG_URL(invite.request_uri.c_str()), SIPTAG_TO_STR(to.c_str()),
+      TAG_IF(!invite.call_id.empty(), SIPTAG_CALL_ID_STR(invite.call_id.c_str())),
+      TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())), TAG_END());
+  if (record->handle == nullptr) {
+    to_control([id](CallHandler& handler) {
+      handler.on_refused(id, 500, std::nullopt);
+      handler.on_terminated(id, 500, "no handle");
+    });
+    return;
+  }
+  nua_invite(record->handle, SIPTAG_FROM_STR(from.c_str()),
+             SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body.c_str()),
+             TAG_IF(invite.caller_hidden, SIPTAG_PRIVACY_STR("id")),
+             TAG_IF(!headers.empty(), SIPTAG_HEADER_STR(headers.c_str())), TAG_END());
+  legs_.emplace(id, std::move(record));
+}
+
+void SofiaThread::on_invite_response(int status, const char* phrase, LegRecord* leg,
+                                     const sip_t* sip) {
+  if (leg == nullptr || !leg->outgoing || status <= 100) return;
+  if (status < 200) {
+    if (leg->cancelled) return;
+    to_control([id = leg->id, status, body = read_body(sip)](CallHandler& handler) {
+      handler.on_progress(id, status, body);
+    });
+    return;
+  }
+  if (status < 300) {
+    leg->established = true;
+    if (leg->cancelled) {
+      // The 200 crossed our CANCEL: NUA has ACKed it, the call must still end.
+      nua_bye(leg->handle, TAG_END());
+      return;
+    }
+    to_control([id = leg->id, body = read_body(sip)](CallHandler& handler) {
+      handler.on_answered(id, body);
+    });
+    return;
+  }
+  // One answer per challenge, as for REGISTER: a second one means the
+  // credentials are wrong.
+  if ((status == 401 || status == 407) && leg->challenges == 0 && !leg->cancelled) {
+    const std::string realm = challenge_realm(sip);
+    const DigestCredential* chosen = nullptr;
+    for (const auto& credential : leg->credentials) {
+      if (credential.realm == realm) chosen = &credential;
+      if (credential.realm.empty() && chosen == nullptr) chosen = &credential;
+    }
+    if (!realm.empty() && chosen != nullptr) {
+      ++leg->challenges;
+      const std::string credentials =
+          "Digest:\"" + realm + "\":" + chosen->user + ":" + chosen->password;
+      nua_authenticate(leg->handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      return;
+    }
+  }
+  to_control([id = leg->id, status, reason = q850_reason(sip)](CallHandler& handler) {
+    handler.on_refused(id, status, reason);
+  });
+  if (status == 401 || status == 407) {
+    // NUA keeps the call waiting for credentials that will not come.
+    to_control([id = leg->id, status, text = text(phrase)](CallHandler& handler) {
+      handler.on_terminated(id, status, text);
+    });
+    forget(*leg);
+  }
 }
 
 }  // namespace gw::sip

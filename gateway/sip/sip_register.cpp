@@ -23,6 +23,16 @@ std::string host_of(const std::string& registrar) {
   return registrar.substr(0, registrar.find(':'));
 }
 
+// A registrar that cannot be reached or refuses is tried again after this
+// long, as long as the gateway runs (the network may come up after the box).
+constexpr su_duration_t kRetryMilliseconds = 30'000;
+
+void retry_trampoline(SofiaThread* self, su_timer_t* /*timer*/, LegRecord* record) {
+  self->on_register_retry(record);
+}
+
+}  // namespace
+
 // The realm of the first digest challenge, without its quotes.
 std::string challenge_realm(const sip_t* sip) {
   const msg_auth_t* challenge = nullptr;
@@ -40,24 +50,16 @@ std::string challenge_realm(const sip_t* sip) {
   return text;
 }
 
-// A registrar that cannot be reached or refuses is tried again after this
-// long, as long as the gateway runs (the network may come up after the box).
-constexpr su_duration_t kRetryMilliseconds = 30'000;
-
-void retry_trampoline(SofiaThread* self, su_timer_t* /*timer*/, LegRecord* record) {
-  self->on_register_retry(record);
-}
-
-}  // namespace
-
 void SofiaThread::start_registrations() {
   for (std::size_t i = 0; i < registration_config_.size(); ++i) {
     const Registration& config = registration_config_[i];
     auto record = std::make_unique<LegRecord>();
     record->registration = static_cast<int>(i);
     const std::string aor = "sip:" + config.user + "@" + host_of(config.registrar);
-    record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
-                                SIPTAG_FROM_STR(aor.c_str()), TAG_END());
+    const std::string proxy = outbound_proxy_.empty() ? std::string() : "sip:" + outbound_proxy_;
+    record->handle =
+        nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()), SIPTAG_FROM_STR(aor.c_str()),
+                   TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())), TAG_END());
     if (record->handle == nullptr) continue;
     record->retry = su_timer_create(su_root_task(root_), kRetryMilliseconds);
     send_register(*record);

@@ -74,6 +74,7 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
                          boost::asio::io_context& control, CallHandler& handler)
     : accepting_(accepting),
       registration_config_(config.registrations),
+      outbound_proxy_(config.outbound_proxy),
       registration_changed_(config.registration_changed),
       retry_after_seconds_(config.retry_after_seconds),
       control_(control),
@@ -141,6 +142,10 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
     started("sip: cannot listen on " + url + " (address in use, or not this host's?)");
     return;
   }
+  local_host_ = config.bind + ":" + std::to_string(config.port);
+  if (config.bind.find(':') != std::string::npos) {
+    local_host_ = "[" + config.bind + "]:" + std::to_string(config.port);
+  }
   started({});
   start_registrations();
   su_root_run(root_);
@@ -184,6 +189,12 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
     case nua_r_register:
     case nua_r_unregister:
       on_register_response(status, phrase, leg, sip, event == nua_r_unregister);
+      return;
+    case nua_r_invite:
+      on_invite_response(status, phrase, leg, sip);
+      return;
+    case nua_r_cancel:
+    case nua_r_bye:
       return;
     case nua_r_shutdown:
       if (status >= 200) su_root_break(root_);

@@ -23,13 +23,19 @@ namespace gw::sip {
 struct LegRecord {
   LegId id = 0;
   nua_handle_t* handle = nullptr;
-  bool invite_pending = false;  // an INVITE or re-INVITE waits for our final response
-  bool established = false;     // a 2xx went out: BYE is how it ends
+  bool invite_pending = false;                // an INVITE or re-INVITE waits for our final response
+  bool established = false;                   // a 2xx went out (or came in): BYE is how it ends
+  bool outgoing = false;                      // we sent the INVITE
+  bool cancelled = false;                     // we sent CANCEL: a 2xx that crosses it gets a BYE
+  std::vector<DigestCredential> credentials;  // for our INVITE's challenges
   // A registration's handle instead of a call's: its index in the config.
   int registration = -1;
   int challenges = 0;           // 401/407 answered since the last success
   su_timer_t* retry = nullptr;  // a failed registration tries again when it fires
 };
+
+// The realm of the first digest challenge of a 401 or 407, unquoted; empty: none.
+[[nodiscard]] std::string challenge_realm(const sip_t* sip);
 
 class SofiaThread {
  public:
@@ -45,6 +51,7 @@ class SofiaThread {
   void post(std::function<void()> work);
   void respond(LegId leg, Response response);
   void bye(LegId leg, const std::string& reason);
+  LegId invite(OutgoingInvite invite);
 
   // Sofia's callbacks land here (trampolines in sofia_thread.cpp).
   void on_nua_event(nua_event_t event, int status, char const* phrase, nua_handle_t* handle,
@@ -68,6 +75,9 @@ class SofiaThread {
   void on_call_state(int status, const char* phrase, nua_handle_t* handle, LegRecord* leg,
                      tagi_t* tags);
   void send_response(LegRecord& leg, const Response& response);
+  // Calls we place (sip_invite.cpp).
+  void send_invite(LegId id, const OutgoingInvite& invite);
+  void on_invite_response(int status, const char* phrase, LegRecord* leg, const sip_t* sip);
   void forget(LegRecord& leg);
   LegRecord* find(LegId id);
   // Runs `deliver` on the control thread with the handler.
@@ -75,6 +85,7 @@ class SofiaThread {
 
   const std::atomic<bool>& accepting_;
   std::vector<Registration> registration_config_;
+  std::string outbound_proxy_;
   std::function<void(const std::string&, int, const std::string&, bool)> registration_changed_;
   std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only
   int retry_after_seconds_ = 30;
@@ -86,7 +97,8 @@ class SofiaThread {
   std::mutex mutex_;
   std::deque<std::function<void()>> queue_;                     // guarded by mutex_
   std::unordered_map<LegId, std::unique_ptr<LegRecord>> legs_;  // SIP thread only
-  LegId next_leg_ = 1;
+  std::atomic<LegId> next_leg_{1};  // invite() takes ids from any thread
+  std::string local_host_;          // "127.0.0.1:5060", for the From of our INVITEs
   std::thread thread_;
 };
 

@@ -28,4 +28,8 @@ void Stack::bye(LegId leg, const std::string& reason) {
   if (sofia_) sofia_->bye(leg, reason);
 }
 
+LegId Stack::invite(OutgoingInvite invite) {
+  return sofia_ ? sofia_->invite(std::move(invite)) : 0;
+}
+
 }  // namespace gw::sip

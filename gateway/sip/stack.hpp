@@ -31,6 +31,7 @@ struct StackConfig {
   std::string bind = "127.0.0.1";
   int port = 5060;
   int retry_after_seconds = 30;  // in a 503 when the gateway takes no calls
+  std::string outbound_proxy;    // "host[:port]" for REGISTER; empty: none
   std::vector<Registration> registrations;
   // Each final answer to a REGISTER (`removed`: to the one taking the
   // binding away), on the control thread.
@@ -59,6 +60,8 @@ class Stack final : public SipLegs {
 
   void respond(LegId leg, Response response) override;
   void bye(LegId leg, const std::string& reason) override;
+  // 0 when the stack is not running: no INVITE went out.
+  LegId invite(OutgoingInvite invite) override;
 
   // Whether the gateway can take a call now (a span up, a channel free):
   // OPTIONS is answered 200 or 503 with Retry-After, as load balancers expect.

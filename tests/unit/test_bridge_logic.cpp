@@ -126,11 +126,11 @@ TEST(CallRecordFile, ALineHasEveryFieldAndNoStrayTabs) {
   record.cause = 16;
   record.ended_by = "caller";
   const auto line = app::CallRecordFile::format(record);
-  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 13);
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 14);
   EXPECT_EQ(line.back(), '\n');
   EXPECT_NE(line.find("\t-\t"), std::string::npos) << "an unanswered call has '-' for answered";
   EXPECT_NE(line.find("abc @host"), std::string::npos);
-  EXPECT_NE(line.find("\t7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\n"),
+  EXPECT_NE(line.find("\t7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\tto-pstn\n"),
             std::string::npos)
       << line;
 }
