@@ -137,12 +137,23 @@ struct Registration {
   friend bool operator==(const Registration&, const Registration&) = default;
 };
 
+// Digest credentials the gateway answers a 401 or 407 to its INVITEs with,
+// chosen by the challenge's realm (a registration's account is used too for
+// INVITEs to its registrar).
+struct Credential {
+  std::string realm;
+  std::string user;
+  std::string password;
+  friend bool operator==(const Credential&, const Credential&) = default;
+};
+
 struct Plan {
   std::vector<Trunk> trunks;
   std::vector<TrunkGroup> trunk_groups;
   std::vector<Route> routes;
   Screening screening;
   std::vector<Registration> registrations;
+  std::vector<Credential> credentials;
   // Every request the gateway sends goes through this proxy ("host" or
   // "host:port"), whatever its Request-URI says; empty: straight to it.
   std::string outbound_proxy;

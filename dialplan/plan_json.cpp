@@ -289,6 +289,16 @@ Registration read_registration(const json& value, const std::string& at) {
   return registration;
 }
 
+Credential read_credential(const json& value, const std::string& at) {
+  Reader in(value, at);
+  Credential credential;
+  in.required_text("realm", credential.realm);
+  in.text("user", credential.user);
+  in.text("password", credential.password);
+  in.refuse_unknown_fields();
+  return credential;
+}
+
 Plan read_plan(const json& document) {
   Plan plan;
   Reader top(document, "");
@@ -296,6 +306,7 @@ Plan read_plan(const json& document) {
   read_list(top, "trunk_groups", plan.trunk_groups, read_group);
   read_list(top, "routes", plan.routes, read_route);
   read_list(top, "registrations", plan.registrations, read_registration);
+  read_list(top, "credentials", plan.credentials, read_credential);
   top.text("outbound_proxy", plan.outbound_proxy);
   if (const json* screening = top.find("screening")) {
     Reader in(*screening, "screening");
@@ -334,6 +345,11 @@ std::string plan_to_json(const Plan& plan) {
                                                      {"auth_user", r.auth_user},
                                                      {"password", r.password},
                                                      {"expires", r.expires}});
+  }
+  document["credentials"] = ordered_json::array();
+  for (const auto& c : plan.credentials) {
+    document["credentials"].push_back(
+        ordered_json{{"realm", c.realm}, {"user", c.user}, {"password", c.password}});
   }
   return document.dump(2) + "\n";
 }

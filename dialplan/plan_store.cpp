@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS screening (
 CREATE TABLE IF NOT EXISTS registrations (
   position INTEGER NOT NULL, name TEXT PRIMARY KEY, registrar TEXT NOT NULL, user TEXT NOT NULL,
   auth_user TEXT NOT NULL, password TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS credentials (
+  position INTEGER PRIMARY KEY, realm TEXT NOT NULL, user TEXT NOT NULL, password TEXT NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');
 )sql";
 
@@ -353,6 +355,23 @@ void save_registrations(sqlite3* db, const Plan& plan) {
   }
 }
 
+void save_credentials(sqlite3* db, const Plan& plan) {
+  Statement insert(db,
+                   "INSERT INTO credentials (position, realm, user, password) "
+                   "VALUES (?1, ?2, ?3, ?4)");
+  int position = 0;
+  for (const auto& c : plan.credentials) {
+    insert.bind(1, position++).bind(2, c.realm).bind(3, c.user).bind(4, c.password).run();
+  }
+}
+
+std::vector<Credential> load_credentials(sqlite3* db) {
+  Statement rows(db, "SELECT realm, user, password FROM credentials ORDER BY position");
+  std::vector<Credential> credentials;
+  while (rows.next_row()) credentials.push_back({rows.text(0), rows.text(1), rows.text(2)});
+  return credentials;
+}
+
 std::vector<Registration> load_registrations(sqlite3* db) {
   Statement rows(db,
                  "SELECT name, registrar, user, auth_user, password, expires FROM registrations "
@@ -491,6 +510,7 @@ Plan PlanStore::load() const {
     plan.screening.blocked_callers = load_screening(db_->handle, "caller");
     plan.screening.blocked_destinations = load_screening(db_->handle, "destination");
     plan.registrations = load_registrations(db_->handle);
+    plan.credentials = load_credentials(db_->handle);
     plan.outbound_proxy = load_setting(db_->handle, "outbound_proxy");
     db_->execute("COMMIT");
     return plan;
@@ -506,12 +526,13 @@ void PlanStore::save(const Plan& plan) {
     db_->execute(
         "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
         "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening; "
-        "DELETE FROM registrations;");
+        "DELETE FROM registrations; DELETE FROM credentials;");
     save_trunks(db_->handle, plan);
     save_groups(db_->handle, plan);
     save_routes(db_->handle, plan);
     save_screening(db_->handle, plan);
     save_registrations(db_->handle, plan);
+    save_credentials(db_->handle, plan);
     save_setting(db_->handle, "outbound_proxy", plan.outbound_proxy);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
     db_->execute("COMMIT");

@@ -91,6 +91,9 @@ class Checker {
     for (std::size_t i = 0; i < plan_.registrations.size(); ++i) {
       check_registration(plan_.registrations[i], i);
     }
+    for (std::size_t i = 0; i < plan_.credentials.size(); ++i) {
+      check_credential(plan_.credentials[i], i);
+    }
     if (!plan_.outbound_proxy.empty() && !is_host_port(plan_.outbound_proxy)) {
       error("outbound_proxy", "'" + plan_.outbound_proxy + "' is not host or host:port");
     }
@@ -136,6 +139,7 @@ class Checker {
   void check_ties();
   void check_screening();
   void check_registration(const Registration& registration, std::size_t index);
+  void check_credential(const Credential& credential, std::size_t index);
 
   const Plan& plan_;
   const std::vector<std::string>* loopback_spans_;
@@ -174,6 +178,19 @@ void Checker::check_registration(const Registration& registration, std::size_t i
   }
   if (registration.expires < 5 || registration.expires > 86400) {
     error(at + ".expires", "must be 5 to 86400 seconds");
+  }
+}
+
+void Checker::check_credential(const Credential& credential, std::size_t index) {
+  const std::string at = "credentials[" + std::to_string(index) + "]";
+  if (credential.realm.empty() || credential.realm.find_first_of("\"\r\n") != std::string::npos) {
+    error(at + ".realm", "must be a realm's name, without quotes or line breaks");
+  }
+  if (!is_sip_user(credential.user)) {
+    error(at + ".user", "'" + credential.user + "' is not a user name");
+  }
+  if (credential.password.find_first_of("\"\r\n") != std::string::npos) {
+    error(at + ".password", "must not hold quotes or line breaks");
   }
 }
 

@@ -57,6 +57,7 @@ Plan full_plan() {
   inbound.sip_peers = {"pbx.example.com:5080"};
   plan.routes = {route, second, inbound};
   plan.outbound_proxy = "edge.example.com";
+  plan.credentials = {{"example.com", "gw1", "s3cret"}, {"other.example.net", "trunk7", "pw"}};
   plan.screening = {{"+1666", "555"}, {"+1900"}};
   plan.registrations = {
       {"upstream", "registrar.example.com:5070", "gw1", "gw1-auth", "s3cret", 600}};
@@ -75,7 +76,7 @@ TEST(PlanJson, AnExportedPlanReadsBackTheSame) {
             "{\n  \"trunks\": [],\n  \"trunk_groups\": [],\n  \"routes\": [],\n  \"screening\": "
             "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  },\n  "
             "\"outbound_proxy\": \"\",\n  \"registrations\": "
-            "[]\n}\n");
+            "[],\n  \"credentials\": []\n}\n");
 }
 
 TEST(PlanJson, MissingFieldsTakeTheirDefaults) {
