@@ -264,6 +264,42 @@ std::string DemoGateway::test_route(const std::string& arguments) const {
   return bridge_->test_route(*request, *target).describe() + "end";
 }
 
+// "route-pstn SPAN NUMBER [TON/NPI] [from CALLER]": the decision for a
+// SETUP on SPAN; "+DIGITS" is an international number.
+std::string DemoGateway::test_pstn_route(const std::string& arguments) const {
+  std::istringstream words(arguments);
+  std::string span;
+  std::string number;
+  words >> span >> number;
+  if (number.empty()) return "error usage: route-pstn SPAN NUMBER [TON/NPI] [from CALLER]";
+  const auto party = [](const std::string& text) {
+    isdn::PartyNumber result;
+    const bool international = !text.empty() && text.front() == '+';
+    result.digits = international ? text.substr(1) : text;
+    if (international) {
+      result.ton = isdn::Ton::international;
+      result.npi = isdn::Npi::isdn;
+    }
+    return result;
+  };
+  isdn::PartyNumber called = party(number);
+  isdn::PartyNumber calling;
+  for (std::string word; words >> word;) {
+    if (word == "from" && words >> word) {
+      calling = party(word);
+      continue;
+    }
+    const auto slash = word.find('/');
+    const auto ton = isdn::parse_ton(word.substr(0, slash));
+    const auto npi =
+        slash == std::string::npos ? std::nullopt : isdn::parse_npi(word.substr(slash + 1));
+    if (!ton || !npi) return "error '" + word + "' is not TON/NPI (subscriber/private, ...)";
+    called.ton = *ton;
+    called.npi = *npi;
+  }
+  return bridge_->test_pstn_route(span, called, calling).describe() + "end";
+}
+
 // Re-reads the plan from the store; calls in progress keep their routes.
 std::string DemoGateway::reload() {
   std::string problem;
@@ -301,8 +337,10 @@ std::string DemoGateway::execute(const std::string& line,
     return out + "end";
   }
   if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
+  if (line.rfind("route-pstn ", 0) == 0) return test_pstn_route(line.substr(11));
   return "error unknown command '" + line +
-         "' (status, route URI, reload, pstn-setups, pstn call|hangup ...)";
+         "' (status, route URI, route-pstn SPAN NUMBER, reload, pstn-setups, pstn call|hangup "
+         "...)";
 }
 
 void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

@@ -73,6 +73,7 @@ class DemoGateway {
                            const std::function<void(const std::string&)>& events);
   [[nodiscard]] std::shared_ptr<const dialplan::Router> load_router(std::string& problem) const;
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
+  [[nodiscard]] std::string test_pstn_route(const std::string& arguments) const;
   std::string reload();
   void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
                              std::function<void()> done);

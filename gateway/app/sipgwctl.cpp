@@ -15,8 +15,14 @@ constexpr const char* usage =
     "  route URI [from CALLER] [source ADDR]  what the dialplan would do with a call to URI\n"
     "                                         e.g. route "
     "'sip:7773660;phone-context=p1234@gw;user=phone'\n"
+    "  route-pstn SPAN NUMBER [TON/NPI] [from CALLER]\n"
+    "                                         what it would do with a SETUP on SPAN, e.g.\n"
+    "                                         route-pstn span1 7773660 subscriber/private\n"
     "  reload                                 apply the dialplan stored in the data directory\n"
     "  pstn-setups                            the SETUPs the simulated PSTN received (demo)\n"
+    "  pstn call CALLING CALLED [SPAN [OPTS]]  the simulated PSTN calls in (demo); OPTS:\n"
+    "                                         called=TON/NPI calling=TON/NPI restricted\n"
+    "                                         redirecting=NUMBER/REASON\n"
     "  --data-dir DIR   the gateway's data directory (default /var/lib/sipgw)\n";
 
 }  // namespace

@@ -227,6 +227,38 @@ TEST_F(SystemPstn, ARestrictedForwardedCallerIsAnonymousAssertedAndCarriesDivers
   EXPECT_NE(invite.find(";reason=user-busy;counter=1"), std::string::npos) << invite;
 }
 
+TEST_F(SystemPstn, EarlyMediaIsProgressWithInbandAudioBeforeTheAnswer) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_phone("uas_early_media.xml", {{"rtp_port", std::to_string(peer.port())}});
+  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  ASSERT_TRUE(call.placed()) << call.reply();
+  ASSERT_TRUE(call.wait_for("progress")) << "183 with SDP is PROGRESS: " << call.events();
+  // The B-channel is cut through before the answer: its audio reaches the
+  // SIP side while the PSTN call is not connected yet (the 200 comes 1.5 s
+  // after the 183). The simulated PSTN echoes only once connected, so the
+  // content is checked after the answer.
+  ASSERT_TRUE(peer.wait_for_packets(5, 1s)) << "no early RTP from the gateway";
+  EXPECT_EQ(call.events().find("connect"), std::string::npos) << "answered too soon to tell";
+  EXPECT_TRUE(call.wait_for("connect")) << call.events();
+  const PcmuProbe probe(2400);
+  peer.play(probe.pattern(), 0);
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(probe.find(peer.recorded(0))) << "no audio through the PSTN after the answer";
+  call.hang_up();
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_early_media.xml"), 0);
+}
+
+TEST_F(SystemPstn, TheRouteTesterShowsWhereASetupWouldGo) {
+  const std::string decision = gateway_->command("route-pstn span1 7773660 subscriber/private");
+  EXPECT_NE(decision.find("route: trunk:t1\n"), std::string::npos) << decision;
+  EXPECT_NE(decision.find("request-user: 7773660;phone-context=p1234\n"), std::string::npos)
+      << decision;
+  EXPECT_NE(decision.find("sip-peers: 127.0.0.1:" + std::to_string(sipp_port())), std::string::npos)
+      << decision;
+  EXPECT_EQ(gateway_->command("route-pstn span1 7773660 sideways/private").rfind("error", 0), 0U);
+}
+
 TEST_F(SystemPstn, EachSipRefusalClearsThePstnCallWithItsRfc3398Cause) {
   struct Case {
     std::string status, phrase, header;
