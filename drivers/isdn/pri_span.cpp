@@ -214,6 +214,10 @@ PriSpan::Call* PriSpan::find(q931_call* q931) {
   return found == by_q931_.end() ? nullptr : find(found->second);
 }
 
+void PriSpan::set_out_of_service(int timeslot, bool out) {
+  channels_.set_out_of_service(timeslot, out);
+}
+
 int PriSpan::timeslot(CallId id) const {
   const Call* call = find(id);
   return call == nullptr ? 0 : call->timeslot;

@@ -80,6 +80,10 @@ class PriSpan {
   // Clears the call; the id is dead for the user from here on.
   void hangup(CallId call, Cause cause);
 
+  // Takes a bearer out of service (or back): no call is placed on it, and a
+  // SETUP asking for it is refused. For the channels a trunk does not have.
+  void set_out_of_service(int timeslot, bool out);
+
   [[nodiscard]] int timeslot(CallId call) const;  // 0 when unknown
   [[nodiscard]] std::optional<CallState> state(CallId call) const;
   [[nodiscard]] bool link_up() const noexcept { return link_up_; }

@@ -50,17 +50,21 @@ PstnSwitch::~PstnSwitch() {
 }
 
 std::size_t PstnSwitch::add_span(tdm::Span& span) {
+  return add_span(span, config_.switchtype, isdn::Side::net);
+}
+
+std::size_t PstnSwitch::add_span(tdm::Span& span, isdn::SwitchType switchtype, isdn::Side side) {
   const std::size_t index = spans_.size();
   auto entry = std::make_unique<SpanEntry>();
   entry->agent = std::make_unique<SpanAgent>(*this, index);
   isdn::PriConfig pri;
-  pri.side = isdn::Side::net;
-  pri.switchtype = config_.switchtype;
+  pri.side = side;
+  pri.switchtype = switchtype;
   // The network hunts from the top, the CPE from the bottom: glare only when full.
-  pri.hunting = isdn::Hunting::descending;
+  pri.hunting = side == isdn::Side::net ? isdn::Hunting::descending : isdn::Hunting::ascending;
   // The CPE restarts the channels when the link comes up; a carrier's switch
   // answers those RESTARTs rather than sending its own.
-  pri.restart_on_link_up = false;
+  pri.restart_on_link_up = side == isdn::Side::cpe;
   pri.debug = config_.debug;
   pri.log = config_.log;
   entry->pri = std::make_unique<isdn::PriSpan>(io_, span, pri, *entry->agent);

@@ -49,6 +49,9 @@ class PstnSwitch {
 
   // Runs the NET side on `span` (which must outlive the switch); returns its index.
   std::size_t add_span(tdm::Span& span);
+  // The same with the span's own switch type, on `side` (the far end of a
+  // gateway trunk that is itself NET runs as CPE).
+  std::size_t add_span(tdm::Span& span, isdn::SwitchType switchtype, isdn::Side side);
 
   // Every SETUP the switch receives, as it arrived (numbers, TON/NPI, channel).
   std::function<void(std::size_t span, const isdn::IncomingCall&)> on_setup;

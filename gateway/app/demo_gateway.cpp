@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -10,6 +11,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "drivers/dahdi/backend.hpp"
+#include "drivers/tdm/registry.hpp"
 
 namespace gw::app {
 namespace {
@@ -67,17 +71,32 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   records_ = std::make_unique<CallRecordFile>(options_.data_dir + "/calls.tsv");
   make_pstn();
   make_media();
-  for (int i = 1; i <= options_.demo_spans; ++i) span_names_.push_back("span" + std::to_string(i));
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
-  if (store_->empty()) store_->save(demo_plan(span_names_));
+  if (store_->empty()) {
+    if (!options_.demo) {
+      throw std::runtime_error("no dialplan in " + options_.data_dir +
+                               "/sipgw.db: import one (sipgw import FILE), or start with --demo "
+                               "for the demo plan");
+    }
+    std::vector<std::string> demo_spans;
+    for (int i = 1; i <= options_.demo_spans; ++i) demo_spans.push_back("span" + std::to_string(i));
+    store_->save(demo_plan(demo_spans));
+  }
+  // The spans are the plan's trunks' as they are at start; a reload may
+  // change routes and groups, and trunks only on spans that run.
+  for (const auto& trunk : store_->load().trunks) {
+    if (trunk.backend != dialplan::Backend::loopback) continue;
+    span_names_.insert(span_names_.end(), trunk.spans.begin(), trunk.spans.end());
+  }
   std::string problem;
   auto router = load_router(problem);
   if (!router) {
     throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
   }
   sip_ = std::make_unique<sip::Stack>(sip_config(router->plan()), control_);
+  const dialplan::Plan plan = router->plan();
   make_bridge(std::move(router));
-  add_spans();
+  add_spans(plan);
   sim_thread_ = std::thread([this] {
     const auto work = boost::asio::make_work_guard(sim_io_);
     sim_io_.run();
@@ -153,21 +172,77 @@ void DemoGateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   sip_->set_accepting_calls(false);
 }
 
-// Each demo span: a loopback E1 pair, the simulated PSTN on one end, the
-// gateway's ISDN stack (CPE) on the other.
-void DemoGateway::add_spans() {
-  pairs_.reserve(span_names_.size());
-  for (const auto& name : span_names_) {
-    pairs_.push_back(loopback::make_pair(name, tdm::Shape::e1, tdm::Law::alaw));
-    pstn_->add_span(*pairs_.back().b);
-    isdn::PriConfig config;
-    config.side = isdn::Side::cpe;
-    config.switchtype = isdn::SwitchType::euroisdn_e1;
-    config.debug = options_.debug_isdn;
-    if (!options_.quiet || options_.debug_isdn) config.log = log_;
-    spans_.push_back(std::make_unique<isdn::PriSpan>(control_, *pairs_.back().a, config,
-                                                     bridge_->listener_for(name)));
-    bridge_->add_span(name, *spans_.back());
+namespace {
+
+// Switch types of the E1 world; the others run on T1.
+tdm::Shape shape_of(const dialplan::Trunk& trunk) {
+  return trunk.switchtype == isdn::SwitchType::euroisdn_e1 ||
+                 trunk.switchtype == isdn::SwitchType::qsig
+             ? tdm::Shape::e1
+             : tdm::Shape::t1;
+}
+
+// "1-15,17-31" (validated) -> those timeslots; empty: every bearer.
+std::vector<int> channels_of(const dialplan::Trunk& trunk, const tdm::Layout& layout) {
+  if (trunk.channels.empty()) return layout.bearers();
+  std::vector<int> channels;
+  std::istringstream ranges(trunk.channels);
+  for (std::string range; std::getline(ranges, range, ',');) {
+    const auto dash = range.find('-');
+    const int first = std::stoi(range.substr(0, dash));
+    const int last = dash == std::string::npos ? first : std::stoi(range.substr(dash + 1));
+    for (int timeslot = first; timeslot <= last; ++timeslot) channels.push_back(timeslot);
+  }
+  return channels;
+}
+
+}  // namespace
+
+// Each span of each trunk: a loopback pair with the simulated PSTN on its
+// far end (on the other side, with the trunk's switch type), or a DAHDI
+// span of the card; the gateway's ISDN stack on it as the trunk says.
+void DemoGateway::add_spans(const dialplan::Plan& plan) {
+  tdm::BackendRegistry registry;
+  dahdi::register_backend(registry);
+  for (const auto& trunk : plan.trunks) {
+    const tdm::Layout layout(shape_of(trunk));
+    for (const auto& name : trunk.spans) {
+      tdm::Span* span = nullptr;
+      if (trunk.backend == dialplan::Backend::loopback) {
+        pairs_.push_back(loopback::make_pair(name, layout.shape(), trunk.law));
+        pstn_->add_span(*pairs_.back().b, trunk.switchtype,
+                        trunk.side == isdn::Side::cpe ? isdn::Side::net : isdn::Side::cpe);
+        span = pairs_.back().a.get();
+      } else {
+        tdm::SpanSpec spec;
+        spec.backend = "dahdi";
+        spec.address = name;
+        spec.shape = layout.shape();
+        spec.law = trunk.law;
+        spec.name = name;
+        try {
+          hardware_spans_.push_back(registry.open(spec));
+        } catch (const std::exception& error) {
+          throw std::runtime_error("trunks[" + trunk.name + "].spans: DAHDI span " + name + ": " +
+                                   error.what());
+        }
+        span = hardware_spans_.back().get();
+      }
+      isdn::PriConfig config;
+      config.side = trunk.side;
+      config.switchtype = trunk.switchtype;
+      config.debug = options_.debug_isdn;
+      if (!options_.quiet || options_.debug_isdn) config.log = log_;
+      spans_.push_back(
+          std::make_unique<isdn::PriSpan>(control_, *span, config, bridge_->listener_for(name)));
+      const auto in_service = channels_of(trunk, layout);
+      for (const int bearer : layout.bearers()) {
+        if (std::find(in_service.begin(), in_service.end(), bearer) == in_service.end()) {
+          spans_.back()->set_out_of_service(bearer, true);
+        }
+      }
+      bridge_->add_span(name, *spans_.back());
+    }
   }
 }
 
@@ -198,8 +273,8 @@ std::string DemoGateway::describe() const {
   out << "SIP on udp and tcp " << options_.bind << ":" << options_.sip_port << ", RTP "
       << options_.rtp_bind << " ports " << options_.rtp_port_min << "-" << options_.rtp_port_max
       << "\n"
-      << spans_.size() << " loopback E1 spans (euroisdn, A-law) wired to the simulated PSTN;"
-      << " phone-context p1234 and global numbers route to them\n"
+      << spans_.size() << " spans (" << pairs_.size() << " loopback, wired to the simulated PSTN; "
+      << hardware_spans_.size() << " DAHDI)\n"
       << "call records: " << options_.data_dir
       << "/calls.tsv, control socket: " << options_.data_dir << "/sipgw.ctl";
   return out.str();

@@ -65,7 +65,7 @@ class DemoGateway {
   void make_media();
   [[nodiscard]] sip::StackConfig sip_config(const dialplan::Plan& plan);
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
-  void add_spans();
+  void add_spans(const dialplan::Plan& plan);
 
   std::string execute(const std::string& line,
                       const std::function<void(const std::string&)>& events);
@@ -89,6 +89,7 @@ class DemoGateway {
   std::vector<std::string> span_names_;
   std::unique_ptr<dialplan::PlanStore> store_;
   std::vector<loopback::SpanPair> pairs_;
+  std::vector<std::unique_ptr<tdm::Span>> hardware_spans_;  // DAHDI spans of the trunks
   boost::asio::io_context sim_io_;
   std::unique_ptr<pstnsim::PstnSwitch> pstn_;
   std::thread sim_thread_;

@@ -1,7 +1,7 @@
-// sipgw: the SIP-to-PSTN gateway daemon. Until spans can be configured on
-// DAHDI hardware it runs the embedded demo default: loopback spans wired to
-// an in-process simulated PSTN, routed by the dialplan in its data
-// directory. `sipgw export` and `sipgw import` move that dialplan to and
+// sipgw: the SIP-to-PSTN gateway daemon. It runs the spans of the dialplan
+// in its data directory (DAHDI spans of the card, or loopback spans wired
+// to the in-process simulated PSTN); --demo seeds an empty directory with
+// the demo plan. `sipgw export` and `sipgw import` move the dialplan to and
 // from a file.
 
 #include <boost/asio/signal_set.hpp>
@@ -43,7 +43,7 @@ class StderrLog {
   std::mutex mutex_;
 };
 
-int run_demo(const gw::app::Options& options) {
+int run_gateway(const gw::app::Options& options) {
   StderrLog stderr_log;
   const gw::app::Log log = [&stderr_log](std::string_view line) { stderr_log(line); };
   boost::asio::io_context control;
@@ -51,9 +51,11 @@ int run_demo(const gw::app::Options& options) {
   // The spans come up in a second or two (SABME, RESTART sweep); SIP is
   // bound at once and answers 503 until they are.
   gateway.start();
-  std::cout << "sipgw demo: " << gateway.describe() << "\n"
-            << "try: sipp -sn uac -s 7773660 " << options.bind << ":" << options.sip_port
-            << " -m 1   (or see the README for a call with audio)" << std::endl;
+  std::cout << "sipgw: " << gateway.describe() << std::endl;
+  if (options.demo) {
+    std::cout << "try: sipp -sn uac -s 7773660 " << options.bind << ":" << options.sip_port
+              << " -m 1   (or see the README for a call with audio)" << std::endl;
+  }
   boost::asio::signal_set signals(control, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int) {
     if (error) return;
@@ -98,14 +100,8 @@ int main(int argc, char** argv) {
     std::cout << gw::app::usage_text();
     return 0;
   }
-  if (!options.demo) {
-    std::cerr << "sipgw: only the demo default runs until DAHDI spans can be configured;"
-                 " start with --demo\n"
-              << gw::app::usage_text();
-    return 2;
-  }
   try {
-    return run_demo(options);
+    return run_gateway(options);
   } catch (const std::exception& error) {
     std::cerr << "sipgw: " << error.what() << std::endl;
     return 1;

@@ -49,9 +49,10 @@ inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 struct GatewaySetup {
-  int spans = 2;
+  int spans = 2;           // the demo plan's, or the plan's: how many to wait for
   std::string pstn_rules;  // the simulated PSTN's behaviour; empty: its default table
   std::string plan_json;   // a dialplan `sipgw import`ed before the start; empty: the demo's
+  int channels = 30;       // B-channels in service on each span, for the readiness check
 };
 
 // Runs `sipgw ARGS...` to the end; its exit status, its output in `output`.
@@ -97,16 +98,16 @@ class GatewayProcess {
     }
     if (!setup.plan_json.empty()) {
       std::ofstream(dir_ / "plan.json") << setup.plan_json;
-      const int imported = run_sipgw({"import", "--data-dir", dir_.string(), "--spans",
-                                      std::to_string(setup.spans), (dir_ / "plan.json").string()},
-                                     (dir_ / "import.out").string());
+      const int imported =
+          run_sipgw({"import", "--data-dir", dir_.string(), (dir_ / "plan.json").string()},
+                    (dir_ / "import.out").string());
       if (imported != 0) {
         ADD_FAILURE() << "sipgw import: " << read_text((dir_ / "import.out").string());
         return;
       }
     }
     pid_ = spawn(args, log_);
-    ready_ = pid_ != 0 && wait_ready(setup.spans, 20s);
+    ready_ = pid_ != 0 && wait_ready(setup.spans, setup.channels, 20s);
   }
   GatewayProcess(const GatewayProcess&) = delete;
   GatewayProcess& operator=(const GatewayProcess&) = delete;
@@ -203,7 +204,7 @@ class GatewayProcess {
   }
 
  private:
-  bool wait_ready(int spans, std::chrono::milliseconds timeout) const {
+  bool wait_ready(int spans, int channels, std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string status = command("status");
@@ -212,7 +213,9 @@ class GatewayProcess {
            at = status.find("link up", at + 1)) {
         ++up;
       }
-      if (static_cast<int>(up) == spans && status_sum("idle") == 30L * spans) return true;
+      if (static_cast<int>(up) == spans &&
+          status_sum("idle") == static_cast<long>(channels) * spans)
+        return true;
       int exit_status = 0;
       if (::waitpid(pid_, &exit_status, WNOHANG) == pid_) return false;
       std::this_thread::sleep_for(50ms);

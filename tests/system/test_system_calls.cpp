@@ -55,7 +55,8 @@ TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
   EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   const auto record = last_record();
-  ASSERT_EQ(record.size(), 14U) << gateway_->call_records();
+  ASSERT_EQ(record.size(), 15U) << gateway_->call_records();
+  EXPECT_EQ(record[14], "to-pstn");
   EXPECT_EQ(record[kCalled], "7773660");
   EXPECT_EQ(record[kSipStatus], "200");
   EXPECT_EQ(record[kCause], "16");

@@ -1,0 +1,83 @@
+// The gateway runs the spans its dialplan's trunks name, as the trunks say:
+// a T1 trunk with a few channels in service comes up with just those; a
+// DAHDI trunk on a machine without the card stops the start with a line
+// naming the field.
+
+#include <gtest/gtest.h>
+
+#include "tests/system/system_fixture.hpp"
+
+namespace gw::test {
+namespace {
+
+TEST(SystemTrunks, ALoopbackT1TrunkRunsWithItsSwitchTypeLawAndChannels) {
+  const std::string plan = R"({
+  "trunks": [{"name": "t1", "spans": ["t1a"], "switchtype": "national", "law": "mulaw",
+              "channels": "1-4", "called_ton": "subscriber"}],
+  "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
+  "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}]
+})";
+  GatewayProcess gateway(GatewaySetup{1, {}, plan, 4});
+  ASSERT_TRUE(gateway.ready()) << gateway.command("status") << gateway.log();
+  std::string status;
+  for (int i = 0; i < 200; ++i) {
+    status = gateway.command("status");
+    if (status.find("span t1a/a link up") != std::string::npos &&
+        status.find("idle 4 ") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_NE(status.find("span t1a/a link up"), std::string::npos) << status << gateway.log();
+  EXPECT_NE(status.find("idle 4 "), std::string::npos) << "only channels 1-4 are in service:\n"
+                                                       << status;
+  // Calls go out on those channels, with the trunk's law on the line.
+  const int sipp = run_sipp(
+      gateway, "call.xml",
+      {{"ruri", "sip:7773660;phone-context=p1234@127.0.0.1;user=phone"}, {"rtp_port", "9"}},
+      {"-m", "1", "-d", "200"});
+  EXPECT_EQ(sipp, 0);
+  EXPECT_NE(gateway.command("pstn-setups").find("setup t1a/b called 7773660"), std::string::npos);
+  EXPECT_NE(gateway.log().find("B1"), std::string::npos) << "the CPE hunts from channel 1";
+}
+
+TEST(SystemTrunks, ADahdiTrunkWithoutTheCardIsRefusedNamingTheField) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sipgw-trunks-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "plan.json") << R"({
+  "trunks": [{"name": "card", "backend": "dahdi", "spans": ["1"]}],
+  "trunk_groups": [{"name": "A", "trunks": ["card"]}],
+  "routes": [{"name": "all", "trunk_groups": ["A"]}]
+})";
+  std::string output;
+  ASSERT_EQ(run_sipgw({"import", "--data-dir", dir.string(), (dir / "plan.json").string()},
+                      (dir / "import.out").string(), &output),
+            0)
+      << output;
+  const int port = GatewayProcess::sip_port_of_this_process() + 20;
+  const int status = run_sipgw(
+      {"--bind", "127.0.0.1", "--sip-port", std::to_string(port), "--data-dir", dir.string()},
+      (dir / "run.out").string(), &output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("trunks[card].spans: DAHDI span 1: "), std::string::npos) << output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SystemTrunks, WithoutAPlanOrDemoTheGatewaySaysWhatToDo) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sipgw-noplan-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string output;
+  const int port = GatewayProcess::sip_port_of_this_process() + 21;
+  EXPECT_EQ(run_sipgw({"--bind", "127.0.0.1", "--sip-port", std::to_string(port), "--data-dir",
+                       dir.string()},
+                      (dir / "run.out").string(), &output),
+            1);
+  EXPECT_NE(output.find("no dialplan in " + dir.string() + "/sipgw.db"), std::string::npos)
+      << output;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gw::test
