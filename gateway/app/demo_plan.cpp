@@ -15,6 +15,8 @@ dialplan::Plan demo_plan(const std::vector<std::string>& spans) {
     trunk.side = isdn::Side::cpe;
     trunk.law = tdm::Law::alaw;
     trunk.called_ton = isdn::Ton::subscriber;
+    // Private-plan numbers from the PSTN come back as numbers in p1234.
+    trunk.private_context = "p1234";
     // The first half of the spans is group A, the rest group B.
     (i < (spans.size() + 1) / 2 ? first : second).trunks.push_back(trunk.name);
     plan.trunks.push_back(std::move(trunk));
