@@ -451,8 +451,7 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
   record->credentials = invite.credentials;
   record->handle = nua_handle(
       nua_, record.get(), NUTAG_URL(invite.request_uri.c_str()), SIPTAG_TO_STR(to.c_str()),
-      TAG_IF(!invite.call_id.empty(), SIPTAG_CALL_ID_STR(invite.call_id.c_str())),
-      TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())), TAG_END());
+      TAG_IF(!invite.call_id.empty(), SIPTAG_CALL_ID_STR(invite.call_id.c_str())), TAG_END());
   if (record->handle == nullptr) {
     to_control([id](CallHandler& handler) {
       handler.on_refused(id, 500, std::nullopt);
@@ -460,8 +459,10 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
     });
     return;
   }
-  nua_invite(record->handle, SIPTAG_FROM_STR(from.c_str()),
-             SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body.c_str()),
+  // NUA takes handle parameters from a request's tags, not from nua_handle()'s.
+  nua_invite(record->handle, TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
+             SIPTAG_FROM_STR(from.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+             SIPTAG_PAYLOAD_STR(body.c_str()),
              TAG_IF(invite.caller_hidden, SIPTAG_PRIVACY_STR("id")),
              TAG_IF(!headers.empty(), SIPTAG_HEADER_STR(headers.c_str())), TAG_END());
   legs_.emplace(id, std::move(record));

@@ -56,10 +56,8 @@ void SofiaThread::start_registrations() {
     auto record = std::make_unique<LegRecord>();
     record->registration = static_cast<int>(i);
     const std::string aor = "sip:" + config.user + "@" + host_of(config.registrar);
-    const std::string proxy = outbound_proxy_.empty() ? std::string() : "sip:" + outbound_proxy_;
-    record->handle =
-        nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()), SIPTAG_FROM_STR(aor.c_str()),
-                   TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())), TAG_END());
+    record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
+                                SIPTAG_FROM_STR(aor.c_str()), TAG_END());
     if (record->handle == nullptr) continue;
     record->retry = su_timer_create(su_root_task(root_), kRetryMilliseconds);
     send_register(*record);
@@ -72,8 +70,10 @@ void SofiaThread::send_register(LegRecord& record) {
       registration_config_.at(static_cast<std::size_t>(record.registration));
   const std::string registrar = "sip:" + config.registrar;
   const std::string expires = std::to_string(config.expires);
+  const std::string proxy = outbound_proxy_.empty() ? std::string() : "sip:" + outbound_proxy_;
   record.challenges = 0;
   nua_register(record.handle, NUTAG_REGISTRAR(registrar.c_str()),
+               TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
                NUTAG_M_USERNAME(config.user.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
                TAG_END());
 }

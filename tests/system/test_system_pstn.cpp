@@ -19,7 +19,7 @@ int sipp_port() {
 
 // span1 (trunk t1) sends its calls to the SIPp phone; span2 (trunk t2)
 // first to a port where nobody listens, then to the phone.
-std::string pstn_plan() {
+std::string pstn_plan(const std::string& outbound_proxy = {}) {
   const std::string phone = "127.0.0.1:" + std::to_string(sipp_port());
   const std::string nobody = "127.0.0.1:" + std::to_string(sipp_port() + 8);
   return R"({
@@ -32,7 +32,9 @@ std::string pstn_plan() {
   ],
   "trunk_groups": [{"name": "A", "trunks": ["t1", "t2"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}],
-  "credentials": [{"realm": "example.com", "user": "gw1", "password": "s3cret"}]
+  "credentials": [{"realm": "example.com", "user": "gw1", "password": "s3cret"}],
+  "outbound_proxy": ")" +
+         outbound_proxy + R"("
 }
 )";
 }
@@ -329,6 +331,35 @@ TEST_F(SystemPstn, AProxyChallengeIsAnsweredWithProxyAuthorization) {
   EXPECT_TRUE(call.wait_for("connect")) << call.events() << gateway_->log();
   call.hang_up();
   EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_challenge_proxy.xml"), 0);
+}
+
+// The plan is changed while the gateway runs (import, then reload): every
+// INVITE now goes through the outbound proxy, here the SIPp phone, even the
+// one whose Request-URI names the peer nobody listens on.
+TEST_F(SystemPstn, AnOutboundProxyTakesEveryInviteWhateverItsRequestUri) {
+  const auto import_plan = [](const std::string& plan) {
+    std::ofstream(gateway_->dir() / "proxy-plan.json") << plan;
+    std::string output;
+    EXPECT_EQ(run_sipgw({"import", "--data-dir", gateway_->dir().string(),
+                         (gateway_->dir() / "proxy-plan.json").string()},
+                        (gateway_->dir() / "proxy-import.out").string(), &output),
+              0)
+        << output;
+  };
+  import_plan(pstn_plan("127.0.0.1:" + std::to_string(sipp_port())));
+  RtpPeer peer;
+  const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
+  PstnCall call(*gateway_, "+4930123 3001 1");  // span2: its first peer is nobody
+  ASSERT_TRUE(call.placed()) << call.reply();
+  EXPECT_TRUE(call.wait_for("connect")) << call.events() << gateway_->log();
+  call.hang_up();
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_answer.xml"), 0);
+  const std::string invite = received_invite(*gateway_, "uas_answer.xml");
+  EXPECT_EQ(invite.rfind("INVITE sip:3001@127.0.0.1:" + std::to_string(sipp_port() + 8) + " ", 0),
+            0U)
+      << "the INVITE for the first peer reached the proxy:\n"
+      << invite;
+  import_plan(pstn_plan());
 }
 
 TEST_F(SystemPstn, APeerThatCannotBeReachedIsPassedOverForTheNext) {

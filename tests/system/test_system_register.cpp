@@ -10,14 +10,22 @@
 namespace gw::test {
 namespace {
 
-TEST(SystemRegistration, RegistersWithDigestRefreshesAndRemovesTheBindingAtShutdown) {
+// `through_proxy`: the plan names a registrar nobody listens on and the
+// SIPp registrar as its outbound proxy, which must get every REGISTER.
+void register_with_digest(bool through_proxy) {
   const int registrar_port = GatewayProcess::sip_port_of_this_process() + 7;
+  const int nobody_port = GatewayProcess::sip_port_of_this_process() + 9;
+  const std::string registrar_address =
+      "127.0.0.1:" + std::to_string(through_proxy ? nobody_port : registrar_port);
+  const std::string proxy = through_proxy ? "127.0.0.1:" + std::to_string(registrar_port) : "";
   const std::string plan = R"({
   "trunks": [{"name": "t1", "spans": ["span1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}],
-  "registrations": [{"name": "upstream", "registrar": "127.0.0.1:)" +
-                           std::to_string(registrar_port) + R"(", "user": "gw1",
+  "outbound_proxy": ")" + proxy +
+                           R"(",
+  "registrations": [{"name": "upstream", "registrar": ")" +
+                           registrar_address + R"(", "user": "gw1",
                      "password": "s3cret", "expires": 6}]
 }
 )";
@@ -49,6 +57,14 @@ TEST(SystemRegistration, RegistersWithDigestRefreshesAndRemovesTheBindingAtShutd
                        << read_text((traces / "errors").string())
                        << read_text((traces / "messages").string()) << gateway.log();
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(traces);
+}
+
+TEST(SystemRegistration, RegistersWithDigestRefreshesAndRemovesTheBindingAtShutdown) {
+  register_with_digest(false);
+}
+
+TEST(SystemRegistration, RegistersThroughTheOutboundProxy) {
+  register_with_digest(true);
 }
 
 }  // namespace
