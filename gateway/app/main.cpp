@@ -15,6 +15,7 @@
 
 #include "gateway/app/demo_gateway.hpp"
 #include "gateway/app/plan_commands.hpp"
+#include "gateway/systemd/service_notifier.hpp"
 
 namespace {
 
@@ -47,6 +48,7 @@ int run_gateway(const gw::app::Options& options) {
   StderrLog stderr_log;
   const gw::app::Log log = [&stderr_log](std::string_view line) { stderr_log(line); };
   boost::asio::io_context control;
+  gw::service::ServiceNotifier service(control);
   gw::app::DemoGateway gateway(control, options, log);
   // The spans come up in a second or two (SABME, RESTART sweep); SIP is
   // bound at once and answers 503 until they are.
@@ -60,6 +62,7 @@ int run_gateway(const gw::app::Options& options) {
   signals.async_wait([&](const boost::system::error_code& error, int) {
     if (error) return;
     log("sipgw: stopping; ending calls in progress");
+    service.stopping();
     gateway.shutdown(5s, [&control] { control.stop(); });
   });
   boost::asio::steady_timer ready(control);
@@ -67,10 +70,13 @@ int run_gateway(const gw::app::Options& options) {
   std::function<void()> check_ready = [&] {
     if (gateway.spans_ready()) {
       log("sipgw: spans up, taking calls");
+      service.ready("taking calls");
       return;
     }
     if (std::chrono::steady_clock::now() > deadline) {
       log("sipgw: the spans did not come up within 10 s:\n" + gateway.status());
+      // Running, and answering SIP with 503: systemd should know both.
+      service.ready("spans not up after 10 s; see sipgwctl status");
       return;
     }
     ready.expires_after(50ms);
