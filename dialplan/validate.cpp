@@ -76,8 +76,7 @@ bool is_phone_context(const std::string& context) {
 
 class Checker {
  public:
-  Checker(const Plan& plan, const std::vector<std::string>* loopback_spans)
-      : plan_(plan), loopback_spans_(loopback_spans) {}
+  explicit Checker(const Plan& plan) : plan_(plan) {}
 
   std::vector<PlanError> run() {
     check_names();
@@ -142,8 +141,7 @@ class Checker {
   void check_credential(const Credential& credential, std::size_t index);
 
   const Plan& plan_;
-  const std::vector<std::string>* loopback_spans_;
-  std::map<std::string, std::string> span_owner_;  // "backend:span" -> trunk
+  std::map<std::string, std::string> span_owner_;  // span name -> trunk
   std::vector<PlanError> errors_;
 };
 
@@ -204,13 +202,9 @@ void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
       if (!number) error(at + ".spans", "'" + span + "' is not a DAHDI span number");
     } else if (!is_name(span)) {
       error(at + ".spans", "'" + span + "' is not a span name");
-    } else if (loopback_spans_ != nullptr &&
-               std::find(loopback_spans_->begin(), loopback_spans_->end(), span) ==
-                   loopback_spans_->end()) {
-      error(at + ".spans", "no loopback span '" + span + "' on this gateway");
     }
-    const auto key = std::string(to_string(trunk.backend)) + ":" + span;
-    const auto [it, fresh] = span_owner_.emplace(key, trunk.name);
+    // One name space for every backend: the gateway knows its spans by name.
+    const auto [it, fresh] = span_owner_.emplace(span, trunk.name);
     if (!fresh) error(at + ".spans", "span '" + span + "' is already in trunk " + it->second);
   }
   if (!trunk.channels.empty() && !is_channel_list(trunk.channels)) {
@@ -361,8 +355,8 @@ void Checker::check_screening() {
 
 }  // namespace
 
-std::vector<PlanError> validate(const Plan& plan, const std::vector<std::string>* loopback_spans) {
-  return Checker(plan, loopback_spans).run();
+std::vector<PlanError> validate(const Plan& plan) {
+  return Checker(plan).run();
 }
 
 }  // namespace gw::dialplan

@@ -16,9 +16,8 @@ struct PlanError {
   [[nodiscard]] std::string to_string() const { return field + ": " + reason; }
 };
 
-// `loopback_spans`: the loopback spans this gateway has, when a trunk's
-// loopback span must be one of them; nullptr: not checked.
-[[nodiscard]] std::vector<PlanError> validate(
-    const Plan& plan, const std::vector<std::string>* loopback_spans = nullptr);
+// Every problem of `plan`, each naming its field. Loopback spans are made
+// as the trunks name them, so any well-formed name will do.
+[[nodiscard]] std::vector<PlanError> validate(const Plan& plan);
 
 }  // namespace gw::dialplan

@@ -72,21 +72,16 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
   make_pstn();
   make_media();
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
-  if (store_->empty()) {
-    if (!options_.demo) {
-      throw std::runtime_error("no dialplan in " + options_.data_dir +
-                               "/sipgw.db: import one (sipgw import FILE), or start with --demo "
-                               "for the demo plan");
-    }
+  if (store_->empty() && !options_.demo) {
+    // An appliance's first start: run, answer SIP 503, and say what to do,
+    // rather than fail and be restarted over and over by systemd.
+    log_("sipgw: no dialplan yet in " + options_.data_dir +
+         "/sipgw.db: import one (sipgw import FILE) and restart, or start with --demo for the "
+         "demo plan; until then SIP calls are answered 503");
+  } else if (store_->empty()) {
     std::vector<std::string> demo_spans;
     for (int i = 1; i <= options_.demo_spans; ++i) demo_spans.push_back("span" + std::to_string(i));
     store_->save(demo_plan(demo_spans));
-  }
-  // The spans are the plan's trunks' as they are at start; a reload may
-  // change routes and groups, and trunks only on spans that run.
-  for (const auto& trunk : store_->load().trunks) {
-    if (trunk.backend != dialplan::Backend::loopback) continue;
-    span_names_.insert(span_names_.end(), trunk.spans.begin(), trunk.spans.end());
   }
   std::string problem;
   auto router = load_router(problem);
@@ -94,9 +89,9 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
     throw std::runtime_error("dialplan in " + options_.data_dir + "/sipgw.db: " + problem);
   }
   sip_ = std::make_unique<sip::Stack>(sip_config(router->plan()), control_);
-  const dialplan::Plan plan = router->plan();
+  running_trunks_ = router->plan().trunks;
   make_bridge(std::move(router));
-  add_spans(plan);
+  add_spans(running_trunks_);
   sim_thread_ = std::thread([this] {
     const auto work = boost::asio::make_work_guard(sim_io_);
     sim_io_.run();
@@ -201,10 +196,10 @@ std::vector<int> channels_of(const dialplan::Trunk& trunk, const tdm::Layout& la
 // Each span of each trunk: a loopback pair with the simulated PSTN on its
 // far end (on the other side, with the trunk's switch type), or a DAHDI
 // span of the card; the gateway's ISDN stack on it as the trunk says.
-void DemoGateway::add_spans(const dialplan::Plan& plan) {
+void DemoGateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
   tdm::BackendRegistry registry;
   dahdi::register_backend(registry);
-  for (const auto& trunk : plan.trunks) {
+  for (const auto& trunk : trunks) {
     const tdm::Layout layout(shape_of(trunk));
     for (const auto& name : trunk.spans) {
       tdm::Span* span = nullptr;
@@ -306,7 +301,9 @@ std::string DemoGateway::status() {
 
 std::shared_ptr<const dialplan::Router> DemoGateway::load_router(std::string& problem) const {
   auto plan = store_->load();
-  const auto errors = dialplan::validate(plan, &span_names_);
+  // The spans are made from the plan's trunks when the gateway starts, so
+  // they always match them; reload() refuses a plan whose trunks changed.
+  const auto errors = dialplan::validate(plan);
   if (!errors.empty()) {
     problem = errors.front().to_string();
     if (errors.size() > 1) problem += " (and " + std::to_string(errors.size() - 1) + " more)";
@@ -380,6 +377,11 @@ std::string DemoGateway::reload() {
   std::string problem;
   auto router = load_router(problem);
   if (!router) return "error " + problem;
+  if (router->plan().trunks != running_trunks_) {
+    // Spans are opened with their trunk's settings when the gateway starts.
+    return "error restart needed: the trunks changed, and spans are made as the trunks say when "
+           "the gateway starts";
+  }
   const auto routes = router->plan().routes.size();
   bridge_->set_router(std::move(router));
   log_("sipgw: dialplan reloaded, " + std::to_string(routes) + " routes");

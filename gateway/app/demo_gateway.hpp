@@ -65,7 +65,7 @@ class DemoGateway {
   void make_media();
   [[nodiscard]] sip::StackConfig sip_config(const dialplan::Plan& plan);
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
-  void add_spans(const dialplan::Plan& plan);
+  void add_spans(const std::vector<dialplan::Trunk>& trunks);
 
   std::string execute(const std::string& line,
                       const std::function<void(const std::string&)>& events);
@@ -86,7 +86,7 @@ class DemoGateway {
   std::map<std::string, std::string>
       registrations_;  // name -> "registered", "failed 403 ..."  // the simulated PSTN's last
                        // SETUPs, newest last
-  std::vector<std::string> span_names_;
+  std::vector<dialplan::Trunk> running_trunks_;  // the spans were made from these
   std::unique_ptr<dialplan::PlanStore> store_;
   std::vector<loopback::SpanPair> pairs_;
   std::vector<std::unique_ptr<tdm::Span>> hardware_spans_;  // DAHDI spans of the trunks

@@ -101,6 +101,12 @@ int import_plan(const PlanCommand& command) {
     std::cout << "sipgw import: stored and applied (" << *reply << ")\n";
     return 0;
   }
+  if (reply->rfind("error restart needed", 0) == 0) {
+    std::string why = reply->substr(6);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    std::cout << "sipgw import: stored; restart the gateway to apply it (" << why << ")\n";
+    return 0;
+  }
   if (had_plan) store.save(previous);
   std::cerr << "sipgw import: the running gateway refused the plan, the previous one is kept: "
             << *reply;

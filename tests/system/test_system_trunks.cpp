@@ -64,19 +64,56 @@ TEST(SystemTrunks, ADahdiTrunkWithoutTheCardIsRefusedNamingTheField) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(SystemTrunks, WithoutAPlanOrDemoTheGatewaySaysWhatToDo) {
+// An appliance's first start: no plan yet. The gateway runs and says what
+// to do; a plan imported while it runs, with trunks it does not run yet, is
+// stored and applies at the next start.
+TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndTakesAPlanAtTheNextStart) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("sipgw-noplan-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::string output;
-  const int port = GatewayProcess::sip_port_of_this_process() + 21;
-  EXPECT_EQ(run_sipgw({"--bind", "127.0.0.1", "--sip-port", std::to_string(port), "--data-dir",
-                       dir.string()},
-                      (dir / "run.out").string(), &output),
-            1);
-  EXPECT_NE(output.find("no dialplan in " + dir.string() + "/sipgw.db"), std::string::npos)
-      << output;
   std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const int port = GatewayProcess::sip_port_of_this_process() + 21;
+  const std::vector<std::string> start{
+      SIPGW_PATH,
+      "--bind",
+      "127.0.0.1",
+      "--sip-port",
+      std::to_string(port),
+      "--data-dir",
+      dir.string(),
+      "--rtp-ports",
+      std::to_string(port + 200) + "-" + std::to_string(port + 239)};
+  pid_t sipgw = spawn(start, (dir / "first.log").string());
+  std::string log;
+  for (int i = 0; i < 100 && log.find("SIP calls are answered 503") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+    log = read_text((dir / "first.log").string());
+  }
+  EXPECT_NE(log.find("no dialplan yet in " + dir.string() + "/sipgw.db"), std::string::npos) << log;
+  std::ofstream(dir / "plan.json") << R"({
+  "trunks": [{"name": "t1", "spans": ["span1"]}],
+  "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
+  "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}]
+})";
+  std::string output;
+  EXPECT_EQ(run_sipgw({"import", "--data-dir", dir.string(), (dir / "plan.json").string()},
+                      (dir / "import.out").string(), &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("stored; restart the gateway to apply it"), std::string::npos) << output;
+  ::kill(sipgw, SIGTERM);
+  EXPECT_EQ(wait_exit(sipgw, 15s), 0) << read_text((dir / "first.log").string());
+
+  sipgw = spawn(start, (dir / "second.log").string());
+  log.clear();
+  for (int i = 0; i < 200 && log.find("spans up, taking calls") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+    log = read_text((dir / "second.log").string());
+  }
+  EXPECT_NE(log.find("spans up, taking calls"), std::string::npos) << log;
+  ::kill(sipgw, SIGTERM);
+  EXPECT_EQ(wait_exit(sipgw, 15s), 0) << log;
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

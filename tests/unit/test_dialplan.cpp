@@ -423,13 +423,5 @@ TEST(Validate, ARouteGoesOneWayAndContextsHaveTheirForm) {
   }
 }
 
-TEST(Validate, LoopbackSpansMustExistWhenTheGatewaySaysWhichItHas) {
-  Plan plan = base_plan();
-  const std::vector<std::string> spans = {"span1"};
-  const auto found = validate(plan, &spans);
-  ASSERT_EQ(found.size(), 1U);
-  EXPECT_EQ(found[0].to_string(), "trunks[t2].spans: no loopback span 'span2' on this gateway");
-}
-
 }  // namespace
 }  // namespace gw::dialplan
