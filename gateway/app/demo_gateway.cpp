@@ -135,20 +135,51 @@ sip::StackConfig DemoGateway::sip_config(const dialplan::Plan& plan) {
   sip::StackConfig config;
   config.bind = options_.bind;
   config.port = options_.sip_port;
-  config.outbound_proxy = plan.outbound_proxy;
-  for (const auto& r : plan.registrations) {
-    config.registrations.push_back(
-        {r.name, r.registrar, r.user, r.auth_user, r.password, r.expires});
-    registrations_[r.name] = "pending";
-  }
+  config.registrations = registrations_of(plan);
+  for (const auto& r : config.registrations) registrations_[r.name] = "pending";
   config.registration_changed = [this](const std::string& name, int status,
                                        const std::string& phrase, bool removed) {
     std::string state = status < 300 ? (removed ? "removed" : "registered")
                                      : "failed " + std::to_string(status) + " " + phrase;
     log_("sipgw: registration " + name + ": " + state);
+    // A removed registration leaves the status; one that replaced it under
+    // the same name may already have answered.
+    if (removed && status < 300) {
+      const auto found = registrations_.find(name);
+      if (found != registrations_.end() && found->second == "removing") registrations_.erase(found);
+      return;
+    }
     registrations_[name] = std::move(state);
   };
   return config;
+}
+
+std::vector<sip::Registration> DemoGateway::registrations_of(const dialplan::Plan& plan) {
+  std::vector<sip::Registration> registrations;
+  registrations.reserve(plan.registrations.size());
+  for (const auto& r : plan.registrations) {
+    registrations.push_back(
+        {r.name, r.registrar, r.user, r.auth_user, r.password, r.expires, plan.outbound_proxy});
+  }
+  return registrations;
+}
+
+// The stack registers what the new plan asks for and removes the rest.
+void DemoGateway::apply_registrations(const dialplan::Plan& plan) {
+  auto wanted = registrations_of(plan);
+  if (wanted == sip_->config().registrations) return;
+  for (auto& [name, state] : registrations_) {
+    const bool kept =
+        std::any_of(wanted.begin(), wanted.end(), [&](const auto& r) { return r.name == name; });
+    if (!kept) state = "removing";
+  }
+  for (const auto& r : wanted) {
+    const auto& running = sip_->config().registrations;
+    if (std::find(running.begin(), running.end(), r) == running.end()) {
+      registrations_[r.name] = "pending";
+    }
+  }
+  sip_->set_registrations(std::move(wanted));
 }
 
 void DemoGateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
@@ -383,6 +414,7 @@ std::string DemoGateway::reload() {
            "the gateway starts";
   }
   const auto routes = router->plan().routes.size();
+  apply_registrations(router->plan());
   bridge_->set_router(std::move(router));
   log_("sipgw: dialplan reloaded, " + std::to_string(routes) + " routes");
   return "ok reloaded " + std::to_string(routes) + " routes";

@@ -64,6 +64,8 @@ class DemoGateway {
   void make_pstn();
   void make_media();
   [[nodiscard]] sip::StackConfig sip_config(const dialplan::Plan& plan);
+  [[nodiscard]] static std::vector<sip::Registration> registrations_of(const dialplan::Plan& plan);
+  void apply_registrations(const dialplan::Plan& plan);
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
   void add_spans(const std::vector<dialplan::Trunk>& trunks);
 

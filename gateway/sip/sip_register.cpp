@@ -2,6 +2,7 @@
 // digest challenge answered once per challenge, NUA's own refreshes, and
 // the binding removed when NUA shuts down.
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include <sofia-sip/msg_header.h>
@@ -50,12 +51,30 @@ std::string challenge_realm(const sip_t* sip) {
   return text;
 }
 
-void SofiaThread::start_registrations() {
-  for (std::size_t i = 0; i < registration_config_.size(); ++i) {
-    const Registration& config = registration_config_[i];
+void SofiaThread::set_registrations(std::vector<Registration> wanted) {
+  post([this, wanted = std::move(wanted)] { apply_registrations(wanted); });
+}
+
+// Removes the registrations no longer wanted (their handles go when the
+// registrar has answered the removal) and registers the new ones.
+void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
+  for (auto& record : registrations_) {
+    if (record->retired ||
+        std::find(wanted.begin(), wanted.end(), *record->account) != wanted.end()) {
+      continue;
+    }
+    record->retired = true;
+    if (record->retry != nullptr) su_timer_reset(record->retry);
+    nua_unregister(record->handle, TAG_END());
+  }
+  for (const Registration& account : wanted) {
+    const bool running = std::any_of(
+        registrations_.begin(), registrations_.end(),
+        [&](const auto& record) { return !record->retired && *record->account == account; });
+    if (running) continue;
     auto record = std::make_unique<LegRecord>();
-    record->registration = static_cast<int>(i);
-    const std::string aor = "sip:" + config.user + "@" + host_of(config.registrar);
+    record->account = account;
+    const std::string aor = "sip:" + account.user + "@" + host_of(account.registrar);
     record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
                                 SIPTAG_FROM_STR(aor.c_str()), TAG_END());
     if (record->handle == nullptr) continue;
@@ -65,13 +84,22 @@ void SofiaThread::start_registrations() {
   }
 }
 
+void SofiaThread::forget_registration(LegRecord& record) {
+  if (record.retry != nullptr) su_timer_destroy(record.retry);
+  nua_handle_bind(record.handle, nullptr);
+  nua_handle_destroy(record.handle);
+  registrations_.erase(std::find_if(registrations_.begin(), registrations_.end(),
+                                    [&](const auto& held) { return held.get() == &record; }));
+}
+
 void SofiaThread::send_register(LegRecord& record) {
-  const Registration& config =
-      registration_config_.at(static_cast<std::size_t>(record.registration));
+  const Registration& config = *record.account;
   const std::string registrar = "sip:" + config.registrar;
   const std::string expires = std::to_string(config.expires);
-  const std::string proxy = outbound_proxy_.empty() ? std::string() : "sip:" + outbound_proxy_;
+  const std::string proxy =
+      config.outbound_proxy.empty() ? std::string() : "sip:" + config.outbound_proxy;
   record.challenges = 0;
+  // NUA takes handle parameters from a request's tags, not from nua_handle()'s.
   nua_register(record.handle, NUTAG_REGISTRAR(registrar.c_str()),
                TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
                NUTAG_M_USERNAME(config.user.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
@@ -79,14 +107,13 @@ void SofiaThread::send_register(LegRecord& record) {
 }
 
 void SofiaThread::on_register_retry(LegRecord* record) {
-  if (record != nullptr) send_register(*record);
+  if (record != nullptr && !record->retired) send_register(*record);
 }
 
 void SofiaThread::on_register_response(int status, const char* phrase, LegRecord* record,
                                        const sip_t* sip, bool removing) {
-  if (record == nullptr || record->registration < 0 || status < 200) return;
-  const Registration& config =
-      registration_config_.at(static_cast<std::size_t>(record->registration));
+  if (record == nullptr || !record->account || status < 200) return;
+  const Registration config = *record->account;
   // One answer per challenge: a second 401 in a row means the credentials
   // are wrong, and retrying would only lock the account.
   if ((status == 401 || status == 407) && record->challenges == 0) {
@@ -100,9 +127,11 @@ void SofiaThread::on_register_response(int status, const char* phrase, LegRecord
     }
   }
   if (status < 300) record->challenges = 0;
-  if (status >= 300 && !removing && record->retry != nullptr) {
+  if (status >= 300 && !removing && !record->retired && record->retry != nullptr) {
     su_timer_set(record->retry, retry_trampoline, record);
   }
+  // A removed registration's handle goes once the removal is answered.
+  if (record->retired && removing) forget_registration(*record);
   if (!registration_changed_) return;
   boost::asio::post(control_, [notify = registration_changed_, name = config.name, status,
                                text = std::string(phrase != nullptr ? phrase : ""),

@@ -74,7 +74,6 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
                          boost::asio::io_context& control, CallHandler& handler)
     : accepting_(accepting),
       registration_config_(config.registrations),
-      outbound_proxy_(config.outbound_proxy),
       registration_changed_(config.registration_changed),
       retry_after_seconds_(config.retry_after_seconds),
       control_(control),
@@ -147,7 +146,7 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
     local_host_ = "[" + config.bind + "]:" + std::to_string(config.port);
   }
   started({});
-  start_registrations();
+  apply_registrations(registration_config_);
   su_root_run(root_);
   for (auto& [id, leg] : legs_) nua_handle_destroy(leg->handle);
   legs_.clear();

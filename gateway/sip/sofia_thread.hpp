@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -28,8 +29,10 @@ struct LegRecord {
   bool outgoing = false;                      // we sent the INVITE
   bool cancelled = false;                     // we sent CANCEL: a 2xx that crosses it gets a BYE
   std::vector<DigestCredential> credentials;  // for our INVITE's challenges
-  // A registration's handle instead of a call's: its index in the config.
-  int registration = -1;
+  // A registration's handle instead of a call's: what it registers, and
+  // whether it is being removed (its REGISTER with expires 0 is out).
+  std::optional<Registration> account;
+  bool retired = false;
   int challenges = 0;           // 401/407 answered since the last success
   su_timer_t* retry = nullptr;  // a failed registration tries again when it fires
 };
@@ -52,6 +55,7 @@ class SofiaThread {
   void respond(LegId leg, Response response);
   void bye(LegId leg, const std::string& reason);
   LegId invite(OutgoingInvite invite);
+  void set_registrations(std::vector<Registration> wanted);
 
   // Sofia's callbacks land here (trampolines in sofia_thread.cpp).
   void on_nua_event(nua_event_t event, int status, char const* phrase, nua_handle_t* handle,
@@ -63,7 +67,8 @@ class SofiaThread {
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
   void answer_options(nua_handle_t* handle);
   // Registrations (sip_register.cpp).
-  void start_registrations();
+  void apply_registrations(const std::vector<Registration>& wanted);
+  void forget_registration(LegRecord& record);
   void send_register(LegRecord& record);
   void on_register_response(int status, const char* phrase, LegRecord* record, const sip_t* sip,
                             bool removing);
@@ -84,8 +89,7 @@ class SofiaThread {
   void to_control(std::function<void(CallHandler&)> deliver);
 
   const std::atomic<bool>& accepting_;
-  std::vector<Registration> registration_config_;
-  std::string outbound_proxy_;
+  std::vector<Registration> registration_config_;  // those to register at start
   std::function<void(const std::string&, int, const std::string&, bool)> registration_changed_;
   std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only
   int retry_after_seconds_ = 30;

@@ -20,6 +20,11 @@ void Stack::stop() {
   sofia_.reset();
 }
 
+void Stack::set_registrations(std::vector<Registration> registrations) {
+  config_.registrations = registrations;
+  if (sofia_) sofia_->set_registrations(std::move(registrations));
+}
+
 void Stack::respond(LegId leg, Response response) {
   if (sofia_) sofia_->respond(leg, std::move(response));
 }

@@ -17,7 +17,8 @@
 namespace gw::sip {
 
 // A registrar to REGISTER with (RFC 3665 section 2). NUA refreshes the
-// binding before it expires and removes it when the stack shuts down.
+// binding before it expires and removes it when the stack shuts down or
+// the registration is no longer wanted.
 struct Registration {
   std::string name;
   std::string registrar;  // "host" or "host:port"
@@ -25,13 +26,14 @@ struct Registration {
   std::string auth_user;  // digest user; empty: `user`
   std::string password;
   int expires = 3600;
+  std::string outbound_proxy;  // "host[:port]" the REGISTERs go through; empty: none
+  friend bool operator==(const Registration&, const Registration&) = default;
 };
 
 struct StackConfig {
   std::string bind = "127.0.0.1";
   int port = 5060;
   int retry_after_seconds = 30;  // in a 503 when the gateway takes no calls
-  std::string outbound_proxy;    // "host[:port]" for REGISTER; empty: none
   std::vector<Registration> registrations;
   // Each final answer to a REGISTER (`removed`: to the one taking the
   // binding away), on the control thread.
@@ -57,6 +59,10 @@ class Stack final : public SipLegs {
   // Stops taking requests: NUA answers what is pending and the thread ends.
   // Events already posted to the control thread may still arrive.
   void stop();
+
+  // The registrations wanted from now on: those gone are removed (REGISTER
+  // with expires 0), new or changed ones are registered. Any thread.
+  void set_registrations(std::vector<Registration> registrations);
 
   void respond(LegId leg, Response response) override;
   void bye(LegId leg, const std::string& reason) override;

@@ -1,7 +1,8 @@
 // Registration with an upstream registrar (RFC 3665 section 2) against the
 // real sipgw daemon: a SIPp registrar challenges with 401, checks the digest
 // credentials, grants a short expiry, sees the refresh before it runs out,
-// and the binding removed when the gateway stops.
+// and the binding removed when the gateway stops (or when a new plan no
+// longer has the registration).
 
 #include <gtest/gtest.h>
 
@@ -10,14 +11,25 @@
 namespace gw::test {
 namespace {
 
-// `through_proxy`: the plan names a registrar nobody listens on and the
-// SIPp registrar as its outbound proxy, which must get every REGISTER.
-void register_with_digest(bool through_proxy) {
+enum class Way : std::uint8_t {
+  at_start,       // in the plan when the gateway starts, removed when it stops
+  through_proxy,  // the same, with a registrar nobody listens on behind the
+                  // outbound proxy (the SIPp registrar), which must get every REGISTER
+  by_reload,      // added by an import while the gateway runs, removed by another
+};
+
+void register_with_digest(Way way) {
+  const bool through_proxy = way == Way::through_proxy;
   const int registrar_port = GatewayProcess::sip_port_of_this_process() + 7;
   const int nobody_port = GatewayProcess::sip_port_of_this_process() + 9;
   const std::string registrar_address =
       "127.0.0.1:" + std::to_string(through_proxy ? nobody_port : registrar_port);
   const std::string proxy = through_proxy ? "127.0.0.1:" + std::to_string(registrar_port) : "";
+  const std::string without = R"({
+  "trunks": [{"name": "t1", "spans": ["span1"]}],
+  "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
+  "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}]
+})";
   const std::string plan = R"({
   "trunks": [{"name": "t1", "spans": ["span1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
@@ -40,8 +52,18 @@ void register_with_digest(bool through_proxy) {
              "-trace_msg", "-message_file", (traces / "messages").string()},
             (traces / "out").string());
   std::this_thread::sleep_for(300ms);  // SIPp binds its port
-  GatewayProcess gateway(GatewaySetup{1, {}, plan});
+  GatewayProcess gateway(GatewaySetup{1, {}, way == Way::by_reload ? without : plan});
   ASSERT_TRUE(gateway.ready()) << gateway.log();
+  const auto import_plan = [&gateway](const std::string& text) {
+    std::ofstream(gateway.dir() / "new-plan.json") << text;
+    std::string output;
+    EXPECT_EQ(run_sipgw({"import", "--data-dir", gateway.dir().string(),
+                         (gateway.dir() / "new-plan.json").string()},
+                        (gateway.dir() / "import.out").string(), &output),
+              0)
+        << output;
+  };
+  if (way == Way::by_reload) import_plan(plan);
   bool registered = false;
   for (int i = 0; i < 200 && !registered; ++i) {
     registered =
@@ -51,20 +73,36 @@ void register_with_digest(bool through_proxy) {
   EXPECT_TRUE(registered) << gateway.command("status") << gateway.log();
   // Long enough for a refresh of the 6 s binding, which the registrar checks.
   std::this_thread::sleep_for(6s);
-  EXPECT_EQ(gateway.stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
+  if (way == Way::by_reload) import_plan(without);
+  if (way != Way::by_reload) {
+    EXPECT_EQ(gateway.stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
+  }
   const int status = wait_exit(registrar, 20s);
   EXPECT_EQ(status, 0) << "the registrar did not see challenge, refresh and removal:\n"
                        << read_text((traces / "errors").string())
                        << read_text((traces / "messages").string()) << gateway.log();
+  if (way == Way::by_reload) {
+    std::string left = gateway.command("status");
+    for (int i = 0; i < 100 && left.find("registration upstream") != std::string::npos; ++i) {
+      std::this_thread::sleep_for(50ms);
+      left = gateway.command("status");
+    }
+    EXPECT_EQ(left.find("registration upstream"), std::string::npos) << left;
+    EXPECT_EQ(gateway.stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
+  }
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(traces);
 }
 
 TEST(SystemRegistration, RegistersWithDigestRefreshesAndRemovesTheBindingAtShutdown) {
-  register_with_digest(false);
+  register_with_digest(Way::at_start);
 }
 
 TEST(SystemRegistration, RegistersThroughTheOutboundProxy) {
-  register_with_digest(true);
+  register_with_digest(Way::through_proxy);
+}
+
+TEST(SystemRegistration, ARegistrationAddedByAReloadRegistersAndOneDroppedIsRemoved) {
+  register_with_digest(Way::by_reload);
 }
 
 }  // namespace
