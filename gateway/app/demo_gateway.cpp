@@ -6,6 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <charconv>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -403,6 +404,43 @@ std::string DemoGateway::test_pstn_route(const std::string& arguments) const {
   return bridge_->test_pstn_route(span, called, calling).describe() + "end";
 }
 
+// "hangup CALL": the call (its number in `status`) ends with cause 16.
+std::string DemoGateway::hang_up(const std::string& arguments) {
+  sip::LegId leg = 0;
+  const auto [end, error] =
+      std::from_chars(arguments.data(), arguments.data() + arguments.size(), leg);
+  if (error != std::errc() || end != arguments.data() + arguments.size()) {
+    return "error usage: hangup CALL (the number status shows)";
+  }
+  if (!bridge_->hang_up(leg, isdn::Cause::normal_clearing)) {
+    return "error no call " + arguments;
+  }
+  return "ok";
+}
+
+// "service SPAN CHANNEL in|out": takes a B-channel out of service (no new
+// call; a call on it keeps it until it ends) or back.
+std::string DemoGateway::service(const std::string& arguments) {
+  std::istringstream words(arguments);
+  std::string span_name;
+  int channel = 0;
+  std::string state;
+  words >> span_name >> channel >> state;
+  if (state != "in" && state != "out") return "error usage: service SPAN CHANNEL in|out";
+  for (const auto& span : spans_) {
+    if (span->span().name() != span_name && span->span().name() != span_name + "/a") continue;
+    if (!span->channels().layout().is_bearer(channel)) {
+      return "error " + std::to_string(channel) + " is not a B-channel of " + span_name;
+    }
+    span->set_out_of_service(channel, state == "out");
+    log_("sipgw: " + span_name + " B" + std::to_string(channel) + " " +
+         (state == "out" ? "out of service" : "back in service"));
+    bridge_->refresh_capacity();
+    return "ok";
+  }
+  return "error no span " + span_name;
+}
+
 // Re-reads the plan from the store; calls in progress keep their routes.
 std::string DemoGateway::reload() {
   std::string problem;
@@ -447,9 +485,11 @@ std::string DemoGateway::execute(const std::string& line,
   }
   if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
   if (line.rfind("route-pstn ", 0) == 0) return test_pstn_route(line.substr(11));
+  if (line.rfind("hangup ", 0) == 0) return hang_up(line.substr(7));
+  if (line.rfind("service ", 0) == 0) return service(line.substr(8));
   return "error unknown command '" + line +
-         "' (status, route URI, route-pstn SPAN NUMBER, reload, pstn-setups, pstn call|hangup "
-         "...)";
+         "' (status, route URI, route-pstn SPAN NUMBER, hangup CALL, service SPAN CHANNEL in|out, "
+         "reload, pstn-setups, pstn call|hangup ...)";
 }
 
 void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

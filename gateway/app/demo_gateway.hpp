@@ -77,6 +77,8 @@ class DemoGateway {
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
   [[nodiscard]] std::string test_pstn_route(const std::string& arguments) const;
   std::string reload();
+  std::string hang_up(const std::string& arguments);
+  std::string service(const std::string& arguments);
   void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
                              std::function<void()> done);
 

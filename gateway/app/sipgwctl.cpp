@@ -18,6 +18,8 @@ constexpr const char* usage =
     "  route-pstn SPAN NUMBER [TON/NPI] [from CALLER]\n"
     "                                         what it would do with a SETUP on SPAN, e.g.\n"
     "                                         route-pstn span1 7773660 subscriber/private\n"
+    "  hangup CALL                            end a call (its number in status), cause 16\n"
+    "  service SPAN CHANNEL in|out            take a B-channel out of service, or back\n"
     "  reload                                 apply the dialplan stored in the data directory\n"
     "  pstn-setups                            the SETUPs the simulated PSTN received (demo)\n"
     "  pstn call CALLING CALLED [SPAN [OPTS]]  the simulated PSTN calls in (demo); OPTS:\n"

@@ -84,6 +84,8 @@ class CallBridge final : public sip::CallHandler {
 
   // Ends every call (BYE or a final response, DISCONNECT) for a shutdown.
   void hang_up_all(isdn::Cause cause);
+  // Ends one call the same way; false when there is no such call.
+  bool hang_up(sip::LegId leg, isdn::Cause cause);
 
   [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }
   // The decision a SETUP on `span` would get (the route tester, for calls
@@ -91,6 +93,9 @@ class CallBridge final : public sip::CallHandler {
   [[nodiscard]] dialplan::Decision test_pstn_route(const std::string& span,
                                                    const isdn::PartyNumber& called,
                                                    const isdn::PartyNumber& calling) const;
+  // Re-checks whether a call could be taken (after an operator changed
+  // the channels in service).
+  void refresh_capacity() { update_capacity(); }
   // Whether a new call could get a B-channel now.
   [[nodiscard]] bool can_take_call() const;
   // One line per call: "LEG STATE span/timeslot number".

@@ -139,31 +139,39 @@ void CallBridge::hang_up_all(isdn::Cause cause) {
   std::vector<sip::LegId> legs;
   legs.reserve(calls_.size());
   for (const auto& [leg, call] : calls_) legs.push_back(leg);
-  for (const auto leg : legs) {
-    Call& call = *calls_.at(leg);
-    if (call.state == BridgeState::clearing) continue;
-    call.record.ended_by = "gateway";
-    clear_isdn(call, cause);
-    release_media(call);
-    if (call.final_sent) {
-      // The caller answers the BYE; the call ends with on_terminated.
-      sip_.bye(leg, reason_header(cause));
-      advance(call, BridgeEvent::isdn_cleared);
-      continue;
-    }
-    if (call.from_pstn) {
-      sip_.bye(leg, reason_header(cause));  // CANCEL
-    } else {
-      sip::Response response;
-      response.status = 503;
-      response.reason = reason_header(cause);
-      sip_.respond(leg, std::move(response));
-      call.final_sent = true;
-      call.record.sip_status = 503;
-    }
+  for (const auto leg : legs) hang_up(leg, cause);
+}
+
+// The gateway ends the call itself (an operator, a shutdown): DISCONNECT
+// with `cause`, and BYE, CANCEL or 503 on the SIP side as far as it got.
+bool CallBridge::hang_up(sip::LegId leg, isdn::Cause cause) {
+  Call* found = find(leg);
+  if (found == nullptr) return false;
+  Call& call = *found;
+  if (call.state == BridgeState::clearing) return true;
+  note("call ", leg, ": hung up by the gateway, cause ", isdn::to_wire(cause));
+  call.record.ended_by = "gateway";
+  clear_isdn(call, cause);
+  release_media(call);
+  if (call.final_sent) {
+    // The far end answers the BYE; the call ends with on_terminated.
+    sip_.bye(leg, reason_header(cause));
     advance(call, BridgeEvent::isdn_cleared);
-    finish(leg);
+    return true;
   }
+  if (call.from_pstn) {
+    sip_.bye(leg, reason_header(cause));  // CANCEL
+  } else {
+    sip::Response response;
+    response.status = 503;
+    response.reason = reason_header(cause);
+    sip_.respond(leg, std::move(response));
+    call.final_sent = true;
+    call.record.sip_status = 503;
+  }
+  advance(call, BridgeEvent::isdn_cleared);
+  finish(leg);
+  return true;
 }
 
 bool CallBridge::can_take_call() const {

@@ -362,6 +362,50 @@ TEST_F(SystemPstn, AnOutboundProxyTakesEveryInviteWhateverItsRequestUri) {
   import_plan(pstn_plan());
 }
 
+TEST_F(SystemPstn, AnOperatorHangsUpACallFromTheControlSocket) {
+  RtpPeer peer;
+  const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
+  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  ASSERT_TRUE(call.placed()) << call.reply();
+  ASSERT_TRUE(call.wait_for("connect")) << call.events();
+  // "call N active span1/31 7773660": the call's number is the first word.
+  std::istringstream status(gateway_->command("status"));
+  std::string number;
+  for (std::string word; status >> word;) {
+    if (word == "call" && status >> number) break;
+  }
+  ASSERT_FALSE(number.empty()) << gateway_->command("status");
+  EXPECT_EQ(gateway_->command("hangup " + number), "ok\n");
+  EXPECT_EQ(call.cleared_cause(), 16) << call.events();
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_answer.xml"), 0) << "BYE with cause 16";
+  ASSERT_TRUE(gateway_->wait_idle(5s));
+  EXPECT_EQ(last_record()[kEndedBy], "gateway");
+  EXPECT_EQ(gateway_->command("hangup " + number).rfind("error no call", 0), 0U);
+}
+
+TEST_F(SystemPstn, AChannelTakenOutOfServiceIsNotUsedUntilItIsBack) {
+  // The gateway (CPE) hunts from channel 1: with 1 out, a call takes 2.
+  EXPECT_EQ(gateway_->command("service span1 1 out"), "ok\n");
+  EXPECT_NE(gateway_->command("status").find("idle 29 "), std::string::npos)
+      << gateway_->command("status");
+  EXPECT_EQ(gateway_->command("service span1 16 out").rfind("error", 0), 0U)
+      << "16 is the D-channel";
+  RtpPeer peer;
+  const auto call_out = [&] {
+    return run_sipp(*gateway_, "call.xml",
+                    {{"ruri", "sip:7773660;phone-context=p1234@127.0.0.1;user=phone"},
+                     {"rtp_port", std::to_string(peer.port())}},
+                    {"-m", "1", "-d", "100", "-p", std::to_string(sipp_port() + 2)});
+  };
+  EXPECT_EQ(call_out(), 0);
+  EXPECT_NE(gateway_->log().rfind("/t1/span1 B2"), std::string::npos) << "channel 1 was used";
+  EXPECT_EQ(gateway_->command("service span1 1 in"), "ok\n");
+  ASSERT_TRUE(gateway_->wait_idle(5s));
+  EXPECT_EQ(call_out(), 0);
+  const std::string log = gateway_->log();
+  EXPECT_GT(log.rfind("/t1/span1 B1"), log.rfind("/t1/span1 B2")) << "channel 1 is back";
+}
+
 TEST_F(SystemPstn, APeerThatCannotBeReachedIsPassedOverForTheNext) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
