@@ -169,10 +169,10 @@ std::vector<sip::Registration> DemoGateway::registrations_of(const dialplan::Pla
 void DemoGateway::apply_registrations(const dialplan::Plan& plan) {
   auto wanted = registrations_of(plan);
   if (wanted == sip_->config().registrations) return;
-  for (auto& [name, state] : registrations_) {
-    const bool kept =
-        std::any_of(wanted.begin(), wanted.end(), [&](const auto& r) { return r.name == name; });
-    if (!kept) state = "removing";
+  for (auto& entry : registrations_) {
+    const bool kept = std::any_of(wanted.begin(), wanted.end(),
+                                  [&](const auto& r) { return r.name == entry.first; });
+    if (!kept) entry.second = "removing";
   }
   for (const auto& r : wanted) {
     const auto& running = sip_->config().registrations;
