@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/app/demo_gateway.hpp"
+#include "gateway/app/gateway.hpp"
 #include "gateway/app/plan_commands.hpp"
 #include "gateway/systemd/service_notifier.hpp"
 
@@ -49,7 +49,7 @@ int run_gateway(const gw::app::Options& options) {
   const gw::app::Log log = [&stderr_log](std::string_view line) { stderr_log(line); };
   boost::asio::io_context control;
   gw::service::ServiceNotifier service(control);
-  gw::app::DemoGateway gateway(control, options, log);
+  gw::app::Gateway gateway(control, options, log);
   // The spans come up in a second or two (SABME, RESTART sweep); SIP is
   // bound at once and answers 503 until they are.
   gateway.start();

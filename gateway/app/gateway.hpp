@@ -1,13 +1,14 @@
 #pragma once
-// The embedded demo default, assembled: loopback E1 spans wired to an
-// in-process simulated PSTN (pstnsim on a thread of its own, as it would be
-// a separate switch), the gateway's ISDN stack (CPE) on the spans, the
-// media engine, the SIP stack and the call bridge. The dialplan lives in
-// the data directory's SQLite store (seeded with demo_plan() on first
-// start). A control socket in the data directory answers "status",
-// "route URI", "reload", "pstn-setups" (what the simulated PSTN received)
-// and "pstn call|hangup ..." (the simulated PSTN places or ends a call
-// towards the gateway, for PSTN-to-SIP calls).
+// The gateway, assembled from its dialplan: the spans of the plan's trunks
+// (DAHDI spans of the card, or loopback spans wired to the in-process
+// simulated PSTN, which runs on a thread of its own as a separate switch
+// would), the ISDN stack on each as its trunk says, the media engine, the
+// SIP stack and the call bridge. The dialplan lives in the data directory's
+// SQLite store (--demo seeds an empty one with demo_plan()). A control
+// socket in the data directory answers "status", "route URI", "route-pstn
+// SPAN NUMBER", "hangup CALL", "service SPAN CHANNEL in|out", "reload",
+// "pstn-setups" (what the simulated PSTN received) and "pstn call|hangup
+// ..." (the simulated PSTN places or ends a call towards the gateway).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,14 +39,14 @@ namespace gw::app {
 
 using Log = std::function<void(std::string_view)>;
 
-class DemoGateway {
+class Gateway {
  public:
   // Builds everything and starts the spans; SIP is not bound until start().
   // Throws std::runtime_error with a line naming the option at fault.
-  DemoGateway(boost::asio::io_context& control, const Options& options, Log log);
-  DemoGateway(const DemoGateway&) = delete;
-  DemoGateway& operator=(const DemoGateway&) = delete;
-  ~DemoGateway();
+  Gateway(boost::asio::io_context& control, const Options& options, Log log);
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+  ~Gateway();
 
   // Binds SIP and takes calls.
   void start();

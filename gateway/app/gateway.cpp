@@ -1,4 +1,4 @@
-#include "gateway/app/demo_gateway.hpp"
+#include "gateway/app/gateway.hpp"
 
 #include <sys/stat.h>
 
@@ -66,7 +66,7 @@ std::string describe_setup(std::string_view span, const isdn::IncomingCall& deta
 
 }  // namespace
 
-DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& options, Log log)
+Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log log)
     : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
   records_ = std::make_unique<CallRecordFile>(options_.data_dir + "/calls.tsv");
@@ -105,7 +105,7 @@ DemoGateway::DemoGateway(boost::asio::io_context& control, const Options& option
       options_.data_dir + "/sipgw.ctl");
 }
 
-void DemoGateway::make_pstn() {
+void Gateway::make_pstn() {
   pstnsim::SwitchConfig sim;
   sim.switchtype = isdn::SwitchType::euroisdn_e1;
   if (!options_.pstn_rules.empty()) sim.rules = read_rules(options_.pstn_rules);
@@ -121,7 +121,7 @@ void DemoGateway::make_pstn() {
   };
 }
 
-void DemoGateway::make_media() {
+void Gateway::make_media() {
   media::MediaConfig media_config;
   media_config.bind_address = options_.rtp_bind;
   media_config.port_min = options_.rtp_port_min;
@@ -132,7 +132,7 @@ void DemoGateway::make_media() {
   });
 }
 
-sip::StackConfig DemoGateway::sip_config(const dialplan::Plan& plan) {
+sip::StackConfig Gateway::sip_config(const dialplan::Plan& plan) {
   sip::StackConfig config;
   config.bind = options_.bind;
   config.port = options_.sip_port;
@@ -155,7 +155,7 @@ sip::StackConfig DemoGateway::sip_config(const dialplan::Plan& plan) {
   return config;
 }
 
-std::vector<sip::Registration> DemoGateway::registrations_of(const dialplan::Plan& plan) {
+std::vector<sip::Registration> Gateway::registrations_of(const dialplan::Plan& plan) {
   std::vector<sip::Registration> registrations;
   registrations.reserve(plan.registrations.size());
   for (const auto& r : plan.registrations) {
@@ -166,7 +166,7 @@ std::vector<sip::Registration> DemoGateway::registrations_of(const dialplan::Pla
 }
 
 // The stack registers what the new plan asks for and removes the rest.
-void DemoGateway::apply_registrations(const dialplan::Plan& plan) {
+void Gateway::apply_registrations(const dialplan::Plan& plan) {
   auto wanted = registrations_of(plan);
   if (wanted == sip_->config().registrations) return;
   for (auto& entry : registrations_) {
@@ -183,7 +183,7 @@ void DemoGateway::apply_registrations(const dialplan::Plan& plan) {
   sip_->set_registrations(std::move(wanted));
 }
 
-void DemoGateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
+void Gateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   core::BridgeConfig bridge_config;
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
@@ -228,7 +228,7 @@ std::vector<int> channels_of(const dialplan::Trunk& trunk, const tdm::Layout& la
 // Each span of each trunk: a loopback pair with the simulated PSTN on its
 // far end (on the other side, with the trunk's switch type), or a DAHDI
 // span of the card; the gateway's ISDN stack on it as the trunk says.
-void DemoGateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
+void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
   tdm::BackendRegistry registry;
   dahdi::register_backend(registry);
   for (const auto& trunk : trunks) {
@@ -273,7 +273,7 @@ void DemoGateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
   }
 }
 
-DemoGateway::~DemoGateway() {
+Gateway::~Gateway() {
   control_socket_.reset();
   sip_.reset();  // no more SIP events
   bridge_.reset();
@@ -284,18 +284,18 @@ DemoGateway::~DemoGateway() {
   pstn_.reset();
 }
 
-void DemoGateway::start() {
+void Gateway::start() {
   sip_->start(*bridge_);
 }
 
-bool DemoGateway::spans_ready() const {
+bool Gateway::spans_ready() const {
   for (const auto& span : spans_) {
     if (!span->link_up() || span->restarting()) return false;
   }
   return true;
 }
 
-std::string DemoGateway::describe() const {
+std::string Gateway::describe() const {
   std::ostringstream out;
   out << "SIP on udp and tcp " << options_.bind << ":" << options_.sip_port << ", RTP "
       << options_.rtp_bind << " ports " << options_.rtp_port_min << "-" << options_.rtp_port_max
@@ -307,7 +307,7 @@ std::string DemoGateway::describe() const {
   return out.str();
 }
 
-std::string DemoGateway::status() {
+std::string Gateway::status() {
   std::ostringstream out;
   for (const auto& span : spans_) {
     out << "span " << span->span().name() << " link " << (span->link_up() ? "up" : "down")
@@ -331,7 +331,7 @@ std::string DemoGateway::status() {
   return out.str();
 }
 
-std::shared_ptr<const dialplan::Router> DemoGateway::load_router(std::string& problem) const {
+std::shared_ptr<const dialplan::Router> Gateway::load_router(std::string& problem) const {
   auto plan = store_->load();
   // The spans are made from the plan's trunks when the gateway starts, so
   // they always match them; reload() refuses a plan whose trunks changed.
@@ -346,7 +346,7 @@ std::shared_ptr<const dialplan::Router> DemoGateway::load_router(std::string& pr
 
 // "route URI [from CALLER] [source ADDRESS]": the decision, one "key: value"
 // a line, then "end".
-std::string DemoGateway::test_route(const std::string& arguments) const {
+std::string Gateway::test_route(const std::string& arguments) const {
   std::istringstream words(arguments);
   std::string uri;
   words >> uri;
@@ -370,7 +370,7 @@ std::string DemoGateway::test_route(const std::string& arguments) const {
 
 // "route-pstn SPAN NUMBER [TON/NPI] [from CALLER]": the decision for a
 // SETUP on SPAN; "+DIGITS" is an international number.
-std::string DemoGateway::test_pstn_route(const std::string& arguments) const {
+std::string Gateway::test_pstn_route(const std::string& arguments) const {
   std::istringstream words(arguments);
   std::string span;
   std::string number;
@@ -405,7 +405,7 @@ std::string DemoGateway::test_pstn_route(const std::string& arguments) const {
 }
 
 // "hangup CALL": the call (its number in `status`) ends with cause 16.
-std::string DemoGateway::hang_up(const std::string& arguments) {
+std::string Gateway::hang_up(const std::string& arguments) {
   sip::LegId leg = 0;
   const auto [end, error] =
       std::from_chars(arguments.data(), arguments.data() + arguments.size(), leg);
@@ -420,7 +420,7 @@ std::string DemoGateway::hang_up(const std::string& arguments) {
 
 // "service SPAN CHANNEL in|out": takes a B-channel out of service (no new
 // call; a call on it keeps it until it ends) or back.
-std::string DemoGateway::service(const std::string& arguments) {
+std::string Gateway::service(const std::string& arguments) {
   std::istringstream words(arguments);
   std::string span_name;
   int channel = 0;
@@ -442,7 +442,7 @@ std::string DemoGateway::service(const std::string& arguments) {
 }
 
 // Re-reads the plan from the store; calls in progress keep their routes.
-std::string DemoGateway::reload() {
+std::string Gateway::reload() {
   std::string problem;
   auto router = load_router(problem);
   if (!router) return "error " + problem;
@@ -461,8 +461,8 @@ std::string DemoGateway::reload() {
 // "pstn call ..." and "pstn hangup ...": the simulated PSTN's own commands
 // (see pstnsim's ControlServer), run on its thread; what happens to the
 // call afterwards comes back as "event ..." lines.
-std::string DemoGateway::pstn_command(const std::string& command,
-                                      const std::function<void(const std::string&)>& events) {
+std::string Gateway::pstn_command(const std::string& command,
+                                  const std::function<void(const std::string&)>& events) {
   std::promise<std::string> reply;
   auto answer = reply.get_future();
   auto on_control = [this, events](const std::string& event) {
@@ -473,8 +473,8 @@ std::string DemoGateway::pstn_command(const std::string& command,
   return answer.get();
 }
 
-std::string DemoGateway::execute(const std::string& line,
-                                 const std::function<void(const std::string&)>& events) {
+std::string Gateway::execute(const std::string& line,
+                             const std::function<void(const std::string&)>& events) {
   if (line.rfind("pstn ", 0) == 0) return pstn_command(line.substr(5), events);
   if (line == "status") return status();
   if (line == "reload") return reload();
@@ -492,14 +492,14 @@ std::string DemoGateway::execute(const std::string& line,
          "reload, pstn-setups, pstn call|hangup ...)";
 }
 
-void DemoGateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
+void Gateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
   sip_->set_accepting_calls(false);
   bridge_->hang_up_all(isdn::Cause::normal_clearing);
   wait_for_calls_to_end(std::chrono::steady_clock::now() + grace, std::move(done));
 }
 
-void DemoGateway::wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
-                                        std::function<void()> done) {
+void Gateway::wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
+                                    std::function<void()> done) {
   if (bridge_->call_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
     if (bridge_->call_count() != 0)
       log_("shutdown: " + std::to_string(bridge_->call_count()) + " calls did not finish");
