@@ -313,12 +313,21 @@ SipChoice Router::sip_choice(const Compiled* compiled, const Trunk* trunk,
   choice.peers = route != nullptr ? route->sip_peers : trunk->sip_peers;
   const std::string digits = compiled != nullptr ? compiled->called.apply(number) : number;
   choice.request_user = e164 ? "+" + digits : with_context(digits, facts.target.phone_context);
-  const isdn::PartyNumber& caller = facts.calling;
-  std::string caller_digits = caller.digits;
-  if (compiled != nullptr && !caller_digits.empty()) {
-    caller_digits = compiled->calling.apply(caller_digits);
+  // A route that says what the rewritten number is (a subscriber number
+  // made international by prepending CC and area code) sets its SIP form.
+  if (route != nullptr && (route->called_ton || route->called_npi)) {
+    isdn::PartyNumber rewritten;
+    rewritten.ton = route->called_ton.value_or(isdn::Ton::unknown);
+    rewritten.npi = route->called_npi.value_or(isdn::Npi::isdn);
+    choice.request_user = sip_user(digits, rewritten, trunk);
   }
-  choice.caller_user = sip_user(caller_digits, caller, trunk);
+  isdn::PartyNumber caller = facts.calling;
+  if (compiled != nullptr && !caller.digits.empty()) {
+    caller.digits = compiled->calling.apply(caller.digits);
+    if (route->calling_ton) caller.ton = *route->calling_ton;
+    if (route->calling_npi) caller.npi = *route->calling_npi;
+  }
+  choice.caller_user = sip_user(caller.digits, caller, trunk);
   choice.caller_hidden = facts.caller_private;
   if (route != nullptr && route->presentation != PresentationRule::from_sip) {
     choice.caller_hidden = route->presentation == PresentationRule::restricted;

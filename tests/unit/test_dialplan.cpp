@@ -378,6 +378,29 @@ TEST(RouterFromPstn, RoutesToSipTakeOnlyCallsFromSpansAndRewrite) {
   EXPECT_EQ(router.decide(call_to("7773660;phone-context=p1234")).route, "out");
 }
 
+// Cisco-style translation: a subscriber DID made international by
+// prepending country and area code, the caller's national number likewise.
+TEST(RouterFromPstn, ARouteThatSaysWhatTheRewrittenNumberIsSetsItsSipForm) {
+  Plan plan = inbound_plan();
+  Route in;
+  in.name = "subscribers";
+  in.match.source = "span:span1";
+  in.sip_peers = {"10.0.0.5"};
+  in.called.prepend = "1212";
+  in.called_ton = isdn::Ton::international;
+  in.calling.prepend = "1";
+  in.calling_ton = isdn::Ton::international;
+  plan.routes = {in};
+  ASSERT_TRUE(problems(plan).empty()) << problems(plan).front();
+  const Router router(plan);
+  const Decision decision = router.decide(
+      router.facts_from_pstn("span1", number("5551234", isdn::Ton::subscriber, isdn::Npi::isdn),
+                             number("2125550000", isdn::Ton::national, isdn::Npi::isdn)));
+  ASSERT_TRUE(decision.sip);
+  EXPECT_EQ(decision.sip->request_user, "+12125551234");
+  EXPECT_EQ(decision.sip->caller_user, "+12125550000");
+}
+
 TEST(RouterFromPstn, ARestrictedCallerIsHiddenAndTheDecisionSaysWhereItGoes) {
   const Router router(inbound_plan());
   auto caller = number("5550000", isdn::Ton::national, isdn::Npi::isdn);
