@@ -65,8 +65,8 @@ run_demo() {
   else
     echo "### the first call FAILED: see $data/first-call.log"
   fi
-  echo "### its call record ($data/calls.tsv):"
-  tail -n 1 "$data/calls.tsv"
+  echo "### its call record (build/gateway/app/sipgwctl --data-dir $data calls):"
+  build/gateway/app/sipgwctl --data-dir "$data" calls limit=1
   echo "### sipgw keeps running on 127.0.0.1:$port; Ctrl-C stops it"
   wait $gateway
 }

@@ -69,7 +69,7 @@ std::string describe_setup(std::string_view span, const isdn::IncomingCall& deta
 Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log log)
     : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
-  records_ = std::make_unique<CallRecordFile>(options_.data_dir + "/calls.tsv");
+  records_ = std::make_unique<CallRecordStore>(options_.data_dir + "/calls.db");
   make_pstn();
   make_media();
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
@@ -140,16 +140,19 @@ sip::StackConfig Gateway::sip_config(const dialplan::Plan& plan) {
   for (const auto& r : config.registrations) registrations_[r.name] = "pending";
   config.registration_changed = [this](const std::string& name, int status,
                                        const std::string& phrase, bool removed) {
-    std::string state = status < 300 ? (removed ? "removed" : "registered")
-                                     : "failed " + std::to_string(status) + " " + phrase;
-    log_("sipgw: registration " + name + ": " + state);
-    // A removed registration leaves the status; one that replaced it under
-    // the same name may already have answered.
-    if (removed && status < 300) {
+    if (removed) {
+      log_("sipgw: registration " + name + ": " +
+           (status < 300 ? std::string("removed")
+                         : "removal failed " + std::to_string(status) + " " + phrase));
+      // A dropped registration leaves the status however its removal went;
+      // a replacement under the same name keeps its own line.
       const auto found = registrations_.find(name);
       if (found != registrations_.end() && found->second == "removing") registrations_.erase(found);
       return;
     }
+    std::string state =
+        status < 300 ? "registered" : "failed " + std::to_string(status) + " " + phrase;
+    log_("sipgw: registration " + name + ": " + state);
     registrations_[name] = std::move(state);
   };
   return config;
@@ -303,7 +306,7 @@ std::string Gateway::describe() const {
       << spans_.size() << " spans (" << pairs_.size() << " loopback, wired to the simulated PSTN; "
       << hardware_spans_.size() << " DAHDI)\n"
       << "call records: " << options_.data_dir
-      << "/calls.tsv, control socket: " << options_.data_dir << "/sipgw.ctl";
+      << "/calls.db (sipgwctl calls), control socket: " << options_.data_dir << "/sipgw.ctl";
   return out.str();
 }
 
@@ -404,6 +407,23 @@ std::string Gateway::test_pstn_route(const std::string& arguments) const {
   return bridge_->test_pstn_route(span, called, calling).describe() + "end";
 }
 
+// "calls [since=TIME] [until=TIME] [number=DIGITS] [trunk-group=NAME]
+// [cause=N] [limit=N] [csv]": call records, newest first, a header line
+// first, then "end".
+std::string Gateway::search_calls(const std::string& arguments) const {
+  bool csv = false;
+  std::string problem;
+  const auto query = parse_call_query(arguments, csv, problem);
+  if (!query) return "error " + problem;
+  std::string out = CallRecordStore::header(csv) + "\n";
+  try {
+    for (const auto& line : records_->search(*query, csv)) out += line + "\n";
+  } catch (const std::exception& error) {
+    return std::string("error ") + error.what();
+  }
+  return out + "end";
+}
+
 // "hangup CALL": the call (its number in `status`) ends with cause 16.
 std::string Gateway::hang_up(const std::string& arguments) {
   sip::LegId leg = 0;
@@ -486,10 +506,11 @@ std::string Gateway::execute(const std::string& line,
   if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
   if (line.rfind("route-pstn ", 0) == 0) return test_pstn_route(line.substr(11));
   if (line.rfind("hangup ", 0) == 0) return hang_up(line.substr(7));
+  if (line == "calls" || line.rfind("calls ", 0) == 0) return search_calls(line.substr(5));
   if (line.rfind("service ", 0) == 0) return service(line.substr(8));
   return "error unknown command '" + line +
-         "' (status, route URI, route-pstn SPAN NUMBER, hangup CALL, service SPAN CHANNEL in|out, "
-         "reload, pstn-setups, pstn call|hangup ...)";
+         "' (status, calls [FILTERS], route URI, route-pstn SPAN NUMBER, hangup CALL, service SPAN "
+         "CHANNEL in|out, reload, pstn-setups, pstn call|hangup ...)";
 }
 
 void Gateway::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {

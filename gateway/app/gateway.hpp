@@ -6,7 +6,7 @@
 // SIP stack and the call bridge. The dialplan lives in the data directory's
 // SQLite store (--demo seeds an empty one with demo_plan()). A control
 // socket in the data directory answers "status", "route URI", "route-pstn
-// SPAN NUMBER", "hangup CALL", "service SPAN CHANNEL in|out", "reload",
+// SPAN NUMBER", "calls [FILTERS]", "hangup CALL", "service SPAN CHANNEL in|out", "reload",
 // "pstn-setups" (what the simulated PSTN received) and "pstn call|hangup
 // ..." (the simulated PSTN places or ends a call towards the gateway).
 
@@ -28,7 +28,7 @@
 #include "drivers/loopback/loopback_span.hpp"
 #include "drivers/pstnsim/control_server.hpp"
 #include "drivers/pstnsim/pstn_switch.hpp"
-#include "gateway/app/call_record_file.hpp"
+#include "gateway/app/call_record_store.hpp"
 #include "gateway/app/demo_plan.hpp"
 #include "gateway/app/options.hpp"
 #include "gateway/core/call_bridge.hpp"
@@ -79,6 +79,7 @@ class Gateway {
   [[nodiscard]] std::string test_pstn_route(const std::string& arguments) const;
   std::string reload();
   std::string hang_up(const std::string& arguments);
+  [[nodiscard]] std::string search_calls(const std::string& arguments) const;
   std::string service(const std::string& arguments);
   void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
                              std::function<void()> done);
@@ -98,7 +99,7 @@ class Gateway {
   boost::asio::io_context sim_io_;
   std::unique_ptr<pstnsim::PstnSwitch> pstn_;
   std::thread sim_thread_;
-  std::unique_ptr<CallRecordFile> records_;
+  std::unique_ptr<CallRecordStore> records_;
   std::unique_ptr<media::MediaEngine> media_;
   std::unique_ptr<sip::Stack> sip_;
   std::unique_ptr<core::CallBridge> bridge_;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -46,6 +47,28 @@ inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(10ms);
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Waits until something has bound UDP `port` (SIPp started as a server),
+// read from /proc/net/udp so the probe cannot take the port itself.
+inline bool wait_for_udp_port(int port, std::chrono::milliseconds timeout) {
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream table("/proc/net/udp");
+    std::string line;
+    std::getline(table, line);  // the column names
+    while (std::getline(table, line)) {
+      std::istringstream fields(line);
+      std::string slot;
+      std::string local;
+      fields >> slot >> local;
+      if (local.size() > 5 && local.compare(local.size() - 5, 5, wanted) == 0) return true;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
 }
 
 struct GatewaySetup {
@@ -123,19 +146,21 @@ class GatewayProcess {
   [[nodiscard]] int sip_port() const noexcept { return sip_port_; }
   [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
   [[nodiscard]] std::string log() const { return read_text(log_); }
-  [[nodiscard]] std::string call_records() const {
-    return read_text((dir_ / "calls.tsv").string());
-  }
+  // The call records, newest first, as the control socket's "calls" gives
+  // them (a header line, one tab-separated line per call, "end").
+  [[nodiscard]] std::string call_records() const { return command("calls limit=1000"); }
 
   // The last call record's fields.
   [[nodiscard]] std::vector<std::string> last_record() const {
-    const std::string records = call_records();
-    const auto end = records.find_last_of('\n', records.size() - 2);
-    std::istringstream line(records.substr(end == std::string::npos ? 0 : end + 1));
+    std::istringstream lines(command("calls limit=1"));
+    std::string header;
+    std::string line;
+    std::getline(lines, header);
+    std::getline(lines, line);
     std::vector<std::string> fields;
-    for (std::string field; std::getline(line, field, '\t');) fields.push_back(field);
-    if (!fields.empty() && !fields.back().empty() && fields.back().back() == '\n')
-      fields.back().pop_back();
+    if (line == "end") return fields;
+    std::istringstream split(line);
+    for (std::string field; std::getline(split, field, '\t');) fields.push_back(field);
     return fields;
   }
 

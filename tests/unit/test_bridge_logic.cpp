@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/app/call_record_file.hpp"
 #include "gateway/app/options.hpp"
 #include "gateway/core/bridge_state.hpp"
 
@@ -110,29 +109,6 @@ TEST(Options, ABadValueIsRefusedNamingTheFlag) {
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << flag;
     EXPECT_EQ(std::get<std::string>(parsed).rfind(flag, 0), 0U) << std::get<std::string>(parsed);
   }
-}
-
-TEST(CallRecordFile, ALineHasEveryFieldAndNoStrayTabs) {
-  core::CallRecord record;
-  record.call_id = "abc\t@host";
-  record.from = "sip:5551000@127.0.0.1";
-  record.request_uri = "sip:7773660;phone-context=p1234@gw;user=phone";
-  record.called_number = "7773660";
-  record.route = "private-p1234";
-  record.trunk_group = "A";
-  record.span = "span1";
-  record.timeslot = 3;
-  record.sip_status = 200;
-  record.cause = 16;
-  record.ended_by = "caller";
-  const auto line = app::CallRecordFile::format(record);
-  EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 14);
-  EXPECT_EQ(line.back(), '\n');
-  EXPECT_NE(line.find("\t-\t"), std::string::npos) << "an unanswered call has '-' for answered";
-  EXPECT_NE(line.find("abc @host"), std::string::npos);
-  EXPECT_NE(line.find("\t7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\tto-pstn\n"),
-            std::string::npos)
-      << line;
 }
 
 }  // namespace
