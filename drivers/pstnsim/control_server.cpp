@@ -123,6 +123,8 @@ std::string status(PstnSwitch& sim) {
 // unless "TON/NPI" says what they are.
 isdn::PartyNumber party(const std::string& number) {
   isdn::PartyNumber party;
+  // A carrier's switch delivers the numbers it vouches for.
+  party.screening = isdn::Screening::network;
   if (number == "-") return party;
   if (!number.empty() && number.front() == '+') {
     party.digits = number.substr(1);
@@ -160,6 +162,8 @@ std::string read_options(std::istringstream& words, isdn::CallSetup& setup) {
       fine = read_plan(value, setup.calling);
     } else if (key == "restricted") {
       setup.calling.presentation = isdn::Presentation::restricted;
+    } else if (key == "unscreened") {
+      setup.calling.screening = isdn::Screening::user_not_screened;
     } else if (key == "redirecting") {
       const auto slash = value.find('/');
       isdn::Redirecting redirecting;
@@ -192,7 +196,7 @@ std::string place(PstnSwitch& sim, std::istringstream& words,
   setup.called = party(called);
   if (const auto bad = read_options(words, setup); !bad.empty()) {
     return "error 0 '" + bad +
-           "' is not an option (called=TON/NPI calling=TON/NPI restricted "
+           "' is not an option (called=TON/NPI calling=TON/NPI restricted unscreened "
            "redirecting=NUMBER/REASON)";
   }
   const auto placed =

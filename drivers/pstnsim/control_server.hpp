@@ -1,7 +1,8 @@
 #pragma once
 // pstnsim's control socket: one command a line over a unix stream socket.
 //   call CALLING CALLED [SPAN [called=TON/NPI] [calling=TON/NPI] [restricted]
-//        [redirecting=NUMBER/REASON]]
+//        [unscreened] [redirecting=NUMBER/REASON]]  (the calling number is
+//        network-provided unless `unscreened`)
 //                                -> "ok ID" or "error CAUSE text"; then
 //                                   "event ID proceeding|alerting|progress|connect"
 //                                   and finally "event ID cleared CAUSE"

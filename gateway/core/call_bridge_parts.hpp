@@ -61,6 +61,7 @@ struct CallBridge::Call {
   // Calls from the PSTN: the INVITE (re-sent to the next peer when one
   // cannot be reached) and the peer of decision.sip it went to.
   bool from_pstn = false;
+  bool alerted = false;  // ALERTING went to the PSTN caller
   std::size_t peer = 0;
   sip::OutgoingInvite invite;
 };

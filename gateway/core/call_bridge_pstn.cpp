@@ -71,10 +71,12 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
        details.calling.digits.empty() ? "-" : details.calling.digits);
   using Outcome = dialplan::Decision::Outcome;
   std::optional<isdn::Cause> refused;
-  if (decision.outcome == Outcome::no_route || !decision.sip || decision.sip->peers.empty()) {
-    refused = isdn::Cause::unallocated_number;  // no number of ours: cause 1, as a switch says
-  } else if (decision.outcome != Outcome::routed) {
+  if (decision.outcome == Outcome::caller_blocked ||
+      decision.outcome == Outcome::destination_blocked) {
     refused = isdn::Cause::call_rejected;  // screened
+  } else if (decision.outcome == Outcome::no_route || !decision.sip ||
+             decision.sip->peers.empty()) {
+    refused = isdn::Cause::unallocated_number;  // no number of ours: cause 1, as a switch says
   }
   std::error_code no_port;
   std::optional<media::SessionId> session;
@@ -110,7 +112,8 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
   invite.caller_user = sip.caller_user;
   invite.caller_display = details.calling_name;
   invite.caller_hidden = sip.caller_hidden;
-  invite.caller_asserted = !sip.caller_user.empty();
+  // Only a number the network vouched for is asserted (RFC 3325).
+  invite.caller_asserted = sip.caller_screened && !sip.caller_user.empty();
   if (details.redirecting && !details.redirecting->from.digits.empty()) {
     const auto& from = details.redirecting->from;
     invite.diversion_user = (from.ton == isdn::Ton::international ? "+" : "") + from.digits;
@@ -201,15 +204,16 @@ void CallBridge::on_progress(sip::LegId leg, int status, const sip::Body& answer
   if (audio) {
     if (before != BridgeState::early_media) {
       // 180 with SDP: ringing whose ringback comes in-band; 183: announcements.
-      if (status == 180) {
+      if (status == 180 && !call->alerted) {
         pri.alerting(call->isdn, true);
       } else {
         pri.progress(call->isdn, true);
       }
     }
-  } else if (status == 180 && before == BridgeState::dialling) {
+  } else if (status == 180 && !call->alerted && before != BridgeState::early_media) {
     pri.alerting(call->isdn, false);
   }
+  if (status == 180) call->alerted = true;
 }
 
 void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
@@ -226,9 +230,13 @@ void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
     sip_.bye(leg, reason_header(isdn::Cause::bearer_capability_not_implemented));
     clear_isdn(*call, isdn::Cause::bearer_capability_not_implemented);
     release_media(*call);
+    // Answered, then cleared: the call waits in clearing for the BYE's answer.
+    advance(*call, BridgeEvent::sip_answered);
     advance(*call, BridgeEvent::isdn_cleared);
     return;
   }
+  // The offer is answered: a later ACK (of a re-INVITE) brings no answer to it.
+  call->our_offer.reset();
   if (!advance(*call, BridgeEvent::sip_answered)) return;
   call->record.answered = std::chrono::system_clock::now();
   spans_.at(call->span)->pri->answer(call->isdn);

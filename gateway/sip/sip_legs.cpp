@@ -470,7 +470,8 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
 
 void SofiaThread::on_invite_response(int status, const char* phrase, LegRecord* leg,
                                      const sip_t* sip) {
-  if (leg == nullptr || !leg->outgoing || status <= 100) return;
+  // Once answered, responses are to NUA's own session refreshes: not ours.
+  if (leg == nullptr || !leg->outgoing || leg->established || status <= 100) return;
   if (status < 200) {
     if (leg->cancelled) return;
     to_control([id = leg->id, status, body = read_body(sip)](CallHandler& handler) {

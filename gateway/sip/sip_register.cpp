@@ -58,23 +58,43 @@ void SofiaThread::set_registrations(std::vector<Registration> wanted) {
 // Removes the registrations no longer wanted (their handles go when the
 // registrar has answered the removal) and registers the new ones.
 void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
-  for (auto& record : registrations_) {
-    if (record->retired ||
-        std::find(wanted.begin(), wanted.end(), *record->account) != wanted.end()) {
+  const auto is_wanted = [&](const Registration& account) {
+    return std::find(wanted.begin(), wanted.end(), account) != wanted.end();
+  };
+  std::vector<const Registration*> to_start;
+  for (const Registration& account : wanted) {
+    LegRecord* same_binding = nullptr;
+    bool running = false;
+    for (auto& record : registrations_) {
+      if (record->retired) continue;
+      running = running || *record->account == account;
+      // The same address of record with other settings: re-REGISTER on its
+      // handle. A removal on one handle racing a REGISTER on another for
+      // the same binding could leave it removed.
+      if (!is_wanted(*record->account) && record->account->registrar == account.registrar &&
+          record->account->user == account.user) {
+        same_binding = record.get();
+      }
+    }
+    if (running) continue;
+    if (same_binding != nullptr) {
+      same_binding->account = account;
+      if (same_binding->retry != nullptr) su_timer_reset(same_binding->retry);
+      send_register(*same_binding);
       continue;
     }
+    to_start.push_back(&account);
+  }
+  for (auto& record : registrations_) {
+    if (record->retired || is_wanted(*record->account)) continue;
     record->retired = true;
     if (record->retry != nullptr) su_timer_reset(record->retry);
     nua_unregister(record->handle, TAG_END());
   }
-  for (const Registration& account : wanted) {
-    const bool running = std::any_of(
-        registrations_.begin(), registrations_.end(),
-        [&](const auto& record) { return !record->retired && *record->account == account; });
-    if (running) continue;
+  for (const Registration* account : to_start) {
     auto record = std::make_unique<LegRecord>();
-    record->account = account;
-    const std::string aor = "sip:" + account.user + "@" + host_of(account.registrar);
+    record->account = *account;
+    const std::string aor = "sip:" + account->user + "@" + host_of(account->registrar);
     record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
                                 SIPTAG_FROM_STR(aor.c_str()), TAG_END());
     if (record->handle == nullptr) continue;

@@ -166,7 +166,7 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
                                tagi_t* tags) {
   switch (event) {
     case nua_i_options:
-      answer_options(handle);
+      answer_options(handle, leg == nullptr);
       return;
     case nua_i_invite:
       on_invite(status, handle, leg, sip);
@@ -217,7 +217,7 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
   }
 }
 
-void SofiaThread::answer_options(nua_handle_t* handle) {
+void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
   if (accepting_.load(std::memory_order_acquire)) {
     nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
                 SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"), TAG_END());
@@ -227,7 +227,8 @@ void SofiaThread::answer_options(nua_handle_t* handle) {
                 SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"),
                 SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
   }
-  nua_handle_destroy(handle);
+  // An OPTIONS inside a call (a keepalive) comes on the call's handle.
+  if (own_handle) nua_handle_destroy(handle);
 }
 
 }  // namespace gw::sip

@@ -65,7 +65,7 @@ class SofiaThread {
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
-  void answer_options(nua_handle_t* handle);
+  void answer_options(nua_handle_t* handle, bool own_handle);
   // Registrations (sip_register.cpp).
   void apply_registrations(const std::vector<Registration>& wanted);
   void forget_registration(LegRecord& record);

@@ -33,6 +33,7 @@ std::string pstn_plan(const std::string& outbound_proxy = {}) {
   "trunk_groups": [{"name": "A", "trunks": ["t1", "t2"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}],
   "credentials": [{"realm": "example.com", "user": "gw1", "password": "s3cret"}],
+  "screening": {"blocked_callers": ["+4969"]},
   "outbound_proxy": ")" +
          outbound_proxy + R"("
 }
@@ -162,7 +163,7 @@ class SystemPstn : public GatewaySuite<SystemPstn> {
   static pid_t start_phone(const std::string& scenario,
                            const std::map<std::string, std::string>& keys) {
     const pid_t sipp = start_sipp(*gateway_, scenario, keys, {"-m", "1"});
-    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(wait_for_udp_port(sipp_port(), 10s)) << "SIPp did not bind its port";
     return sipp;
   }
   static std::vector<std::string> last_record() { return gateway_->last_record(); }
@@ -291,13 +292,33 @@ TEST_F(SystemPstn, EachSipRefusalClearsThePstnCallWithItsRfc3398Cause) {
 TEST_F(SystemPstn, TheSipSideHangsUpAndThePstnCallClearsNormally) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_hangup.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  // An unscreened calling number is passed on, but not asserted.
+  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private unscreened");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect")) << call.events();
+  // Inside the call the phone sends OPTIONS and a re-INVITE: the call goes on.
   EXPECT_EQ(call.cleared_cause(), 16) << call.events();
   EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_hangup.xml"), 0);
   ASSERT_TRUE(gateway_->wait_idle(5s));
   EXPECT_EQ(last_record()[kEndedBy], "sip");
+  const std::string invite = received_invite(*gateway_, "uas_hangup.xml");
+  EXPECT_NE(invite.find("From: <sip:5550000;phone-context=+1212@"), std::string::npos) << invite;
+  EXPECT_EQ(invite.find("P-Asserted-Identity"), std::string::npos) << invite;
+}
+
+TEST_F(SystemPstn, A180AfterA183WithoutSdpStillRingsThePstnCaller) {
+  const pid_t sipp = start_phone("uas_progress_then_ring.xml", {});
+  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  ASSERT_TRUE(call.placed()) << call.reply();
+  EXPECT_TRUE(call.wait_for("alerting")) << call.events();
+  EXPECT_EQ(call.cleared_cause(), 17) << call.events();
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_progress_then_ring.xml"), 0);
+}
+
+TEST_F(SystemPstn, AScreenedCallerIsRejectedWithCause21AndNoInvite) {
+  PstnCall call(*gateway_, "+4969123 7773660 0 called=subscriber/private");
+  ASSERT_TRUE(call.placed()) << call.reply();
+  EXPECT_EQ(call.cleared_cause(), 21) << call.events();
 }
 
 TEST_F(SystemPstn, ThePstnCallerGivingUpWhileItRingsCancelsTheInvite) {

@@ -51,7 +51,7 @@ void register_with_digest(Way way) {
              "-timeout_error", "-trace_err", "-error_file", (traces / "errors").string(),
              "-trace_msg", "-message_file", (traces / "messages").string()},
             (traces / "out").string());
-  std::this_thread::sleep_for(300ms);  // SIPp binds its port
+  ASSERT_TRUE(wait_for_udp_port(registrar_port, 10s)) << "SIPp did not bind its port";
   GatewayProcess gateway(GatewaySetup{1, {}, way == Way::by_reload ? without : plan});
   ASSERT_TRUE(gateway.ready()) << gateway.log();
   const auto import_plan = [&gateway](const std::string& text) {
