@@ -53,7 +53,7 @@ inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
 // read from /proc/net/udp so the probe cannot take the port itself.
 inline bool wait_for_udp_port(int port, std::chrono::milliseconds timeout) {
   char wanted[8];
-  std::snprintf(wanted, sizeof wanted, ":%04X", port);
+  (void)std::snprintf(wanted, sizeof wanted, ":%04X", port);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream table("/proc/net/udp");
