@@ -1,6 +1,6 @@
 #include "dialplan/plan_store.hpp"
 
-#include <sqlite3.h>
+#include "drivers/sqlite/sqlite_db.hpp"
 
 #include <charconv>
 #include <stdexcept>
@@ -8,6 +8,8 @@
 
 namespace gw::dialplan {
 namespace {
+
+using sqlite::Statement;
 
 // One table per kind, one column per field; position columns keep the
 // order people wrote. Small lists (spans, SIP peers, fail-over causes) are
@@ -107,145 +109,45 @@ Value parsed(std::optional<Value> value, const std::string& what, const std::str
   return *value;
 }
 
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(sqlite3_errmsg(db));
-    }
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(statement_); }
-
-  Statement& bind(int index, const std::string& text) {
-    check(sqlite3_bind_text(statement_, index, text.c_str(), static_cast<int>(text.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int index, int number) {
-    check(sqlite3_bind_int(statement_, index, number));
-    return *this;
-  }
-  template <typename Value>
-  Statement& bind(int index, const std::optional<Value>& value) {
-    if (!value) {
-      check(sqlite3_bind_null(statement_, index));
-      return *this;
-    }
-    return bind(index, *value);
-  }
-  // Runs an INSERT (or anything without rows) and resets for the next use.
-  void run() {
-    const int result = sqlite3_step(statement_);
-    const std::string error = result == SQLITE_DONE ? std::string() : sqlite3_errmsg(db_);
-    reset();
-    if (result != SQLITE_DONE) throw std::runtime_error(error);
-  }
-  // Ready for another run with new bindings, after its rows were read.
-  void reset() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  bool next_row() {
-    const int result = sqlite3_step(statement_);
-    if (result == SQLITE_ROW) return true;
-    if (result != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
-    return false;
-  }
-  [[nodiscard]] std::string text(int column) const {
-    const auto* value = sqlite3_column_text(statement_, column);
-    return value == nullptr ? std::string() : reinterpret_cast<const char*>(value);
-  }
-  [[nodiscard]] int number(int column) const { return sqlite3_column_int(statement_, column); }
-  [[nodiscard]] bool null(int column) const {
-    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
-  }
-
- private:
-  void check(int result) const {
-    if (result != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* statement_ = nullptr;
-};
+[[noreturn]] void fail(const std::string& path, const std::string& doing,
+                       const std::exception& error) {
+  throw std::runtime_error("plan store " + path + ": " + doing + error.what());
+}
 
 }  // namespace
 
-struct PlanStore::Database {
-  sqlite3* handle = nullptr;
-  std::string path;
-
-  explicit Database(std::string file) : path(std::move(file)) {}
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-  ~Database() { sqlite3_close(handle); }
-
-  void execute(const char* sql) const {
-    char* message = nullptr;
-    if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      const std::string text = message != nullptr ? message : sqlite3_errmsg(handle);
-      sqlite3_free(message);
-      throw std::runtime_error(text);
-    }
-  }
-  // Ends a failed transaction. SQLite may have rolled it back itself (disk
-  // full, I/O error), and the error that made it fail is the one to report.
-  void roll_back() const noexcept {
-    if (sqlite3_get_autocommit(handle) == 0) {
-      (void)sqlite3_exec(handle, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  }
-  [[noreturn]] void fail(const std::string& doing, const std::exception& error) const {
-    throw std::runtime_error("plan store " + path + ": " + doing + error.what());
-  }
-};
-
-PlanStore::PlanStore(const std::string& path) : db_(std::make_unique<Database>(path)) {
-  // On a failed open SQLite may still hand out a handle; db_ closes it.
-  if (sqlite3_open_v2(path.c_str(), &db_->handle,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    throw std::runtime_error(
-        "plan store " + path + ": " +
-        (db_->handle != nullptr ? sqlite3_errmsg(db_->handle) : "out of memory"));
-  }
+PlanStore::PlanStore(const std::string& path) : path_(path) {
   try {
-    sqlite3_busy_timeout(db_->handle, 5000);
-    db_->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    db_ = std::make_unique<sqlite::Database>(path, 5000,
+                                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     db_->execute(kSchema);
     migrate();
   } catch (const std::exception& error) {
-    db_->fail("", error);
+    fail(path_, "", error);
   }
 }
 
 PlanStore::~PlanStore() = default;
 
 void PlanStore::migrate() {
-  Statement version(db_->handle, "SELECT value FROM meta WHERE key = 'schema_version'");
+  Statement version(*db_, "SELECT value FROM meta WHERE key = 'schema_version'");
   const std::string found = version.next_row() ? version.text(0) : std::string();
   version.reset();
   if (found == "2") return;
   if (found != "1") {
     throw std::runtime_error("schema version '" + found + "' is not one this sipgw knows (1, 2)");
   }
-  db_->execute("BEGIN IMMEDIATE");
-  try {
-    db_->execute(kMigrateFrom1);
-    db_->execute("COMMIT");
-  } catch (const std::exception&) {
-    db_->roll_back();
-    throw;
-  }
+  sqlite::Transaction migration(*db_);
+  db_->execute(kMigrateFrom1);
+  migration.commit();
 }
 
 bool PlanStore::empty() const {
   try {
-    Statement saved(db_->handle, "SELECT 1 FROM meta WHERE key = 'plan_saved'");
+    Statement saved(*db_, "SELECT 1 FROM meta WHERE key = 'plan_saved'");
     return !saved.next_row();
   } catch (const std::exception& error) {
-    db_->fail("", error);
+    fail(path_, "", error);
   }
 }
 
@@ -257,7 +159,7 @@ std::optional<std::string> optional_text(const std::optional<Enum>& value) {
   return std::string(isdn::to_string(*value));
 }
 
-void save_trunks(sqlite3* db, const Plan& plan) {
+void save_trunks(const sqlite::Database& db, const Plan& plan) {
   Statement insert(db,
                    "INSERT INTO trunks (position, name, backend, spans, switchtype, side, law, "
                    "channels, called_ton, calling_ton, calling_npi, sip_peers, private_context, "
@@ -283,7 +185,7 @@ void save_trunks(sqlite3* db, const Plan& plan) {
   }
 }
 
-void save_groups(sqlite3* db, const Plan& plan) {
+void save_groups(const sqlite::Database& db, const Plan& plan) {
   Statement insert(db,
                    "INSERT INTO trunk_groups (position, name, hunting, channel_limit) "
                    "VALUES (?1, ?2, ?3, ?4)");
@@ -303,7 +205,7 @@ void save_groups(sqlite3* db, const Plan& plan) {
   }
 }
 
-void save_routes(sqlite3* db, const Plan& plan) {
+void save_routes(const sqlite::Database& db, const Plan& plan) {
   Statement insert(
       db,
       "INSERT INTO routes (position, name, phone_context, number_prefix, number_length, "
@@ -333,7 +235,7 @@ void save_routes(sqlite3* db, const Plan& plan) {
   }
 }
 
-void save_screening(sqlite3* db, const Plan& plan) {
+void save_screening(const sqlite::Database& db, const Plan& plan) {
   Statement insert(db, "INSERT INTO screening (list, position, number) VALUES (?1, ?2, ?3)");
   const auto save = [&insert](const char* list, const std::vector<std::string>& numbers) {
     for (std::size_t i = 0; i < numbers.size(); ++i) {
@@ -344,7 +246,7 @@ void save_screening(sqlite3* db, const Plan& plan) {
   save("destination", plan.screening.blocked_destinations);
 }
 
-void save_registrations(sqlite3* db, const Plan& plan) {
+void save_registrations(const sqlite::Database& db, const Plan& plan) {
   Statement insert(db,
                    "INSERT INTO registrations (position, name, registrar, user, auth_user, "
                    "password, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -355,7 +257,7 @@ void save_registrations(sqlite3* db, const Plan& plan) {
   }
 }
 
-void save_credentials(sqlite3* db, const Plan& plan) {
+void save_credentials(const sqlite::Database& db, const Plan& plan) {
   Statement insert(db,
                    "INSERT INTO credentials (position, realm, user, password) "
                    "VALUES (?1, ?2, ?3, ?4)");
@@ -365,14 +267,14 @@ void save_credentials(sqlite3* db, const Plan& plan) {
   }
 }
 
-std::vector<Credential> load_credentials(sqlite3* db) {
+std::vector<Credential> load_credentials(const sqlite::Database& db) {
   Statement rows(db, "SELECT realm, user, password FROM credentials ORDER BY position");
   std::vector<Credential> credentials;
   while (rows.next_row()) credentials.push_back({rows.text(0), rows.text(1), rows.text(2)});
   return credentials;
 }
 
-std::vector<Registration> load_registrations(sqlite3* db) {
+std::vector<Registration> load_registrations(const sqlite::Database& db) {
   Statement rows(db,
                  "SELECT name, registrar, user, auth_user, password, expires FROM registrations "
                  "ORDER BY position");
@@ -384,7 +286,7 @@ std::vector<Registration> load_registrations(sqlite3* db) {
   return registrations;
 }
 
-std::vector<Trunk> load_trunks(sqlite3* db) {
+std::vector<Trunk> load_trunks(const sqlite::Database& db) {
   Statement rows(db,
                  "SELECT name, backend, spans, switchtype, side, law, channels, called_ton, "
                  "calling_ton, calling_npi, sip_peers, private_context, public_context FROM trunks "
@@ -410,7 +312,7 @@ std::vector<Trunk> load_trunks(sqlite3* db) {
   return trunks;
 }
 
-std::vector<TrunkGroup> load_groups(sqlite3* db) {
+std::vector<TrunkGroup> load_groups(const sqlite::Database& db) {
   Statement rows(db, "SELECT name, hunting, channel_limit FROM trunk_groups ORDER BY position");
   Statement members(db,
                     "SELECT trunk FROM trunk_group_members WHERE trunk_group = ?1 "
@@ -458,7 +360,7 @@ Route load_route(const Statement& rows) {
   return r;
 }
 
-std::vector<Route> load_routes(sqlite3* db) {
+std::vector<Route> load_routes(const sqlite::Database& db) {
   Statement rows(db,
                  "SELECT name, phone_context, number_prefix, number_length, number_regex, "
                  "caller_prefix, source, priority, failover_causes, called_strip, "
@@ -478,18 +380,18 @@ std::vector<Route> load_routes(sqlite3* db) {
 }
 
 // Plan-wide settings live in meta, a row each.
-std::string load_setting(sqlite3* db, const char* key) {
+std::string load_setting(const sqlite::Database& db, const char* key) {
   Statement row(db, "SELECT value FROM meta WHERE key = ?1");
   row.bind(1, std::string(key));
   return row.next_row() ? row.text(0) : std::string();
 }
 
-void save_setting(sqlite3* db, const char* key, const std::string& value) {
+void save_setting(const sqlite::Database& db, const char* key, const std::string& value) {
   Statement row(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
   row.bind(1, std::string(key)).bind(2, value).run();
 }
 
-std::vector<std::string> load_screening(sqlite3* db, const char* list) {
+std::vector<std::string> load_screening(const sqlite::Database& db, const char* list) {
   Statement rows(db, "SELECT number FROM screening WHERE list = ?1 ORDER BY position");
   rows.bind(1, std::string(list));
   std::vector<std::string> numbers;
@@ -504,41 +406,40 @@ Plan PlanStore::load() const {
   try {
     db_->execute("BEGIN");
     Plan plan;
-    plan.trunks = load_trunks(db_->handle);
-    plan.trunk_groups = load_groups(db_->handle);
-    plan.routes = load_routes(db_->handle);
-    plan.screening.blocked_callers = load_screening(db_->handle, "caller");
-    plan.screening.blocked_destinations = load_screening(db_->handle, "destination");
-    plan.registrations = load_registrations(db_->handle);
-    plan.credentials = load_credentials(db_->handle);
-    plan.outbound_proxy = load_setting(db_->handle, "outbound_proxy");
+    plan.trunks = load_trunks(*db_);
+    plan.trunk_groups = load_groups(*db_);
+    plan.routes = load_routes(*db_);
+    plan.screening.blocked_callers = load_screening(*db_, "caller");
+    plan.screening.blocked_destinations = load_screening(*db_, "destination");
+    plan.registrations = load_registrations(*db_);
+    plan.credentials = load_credentials(*db_);
+    plan.outbound_proxy = load_setting(*db_, "outbound_proxy");
     db_->execute("COMMIT");
     return plan;
   } catch (const std::exception& error) {
     db_->roll_back();
-    db_->fail("reading the plan: ", error);
+    fail(path_, "reading the plan: ", error);
   }
 }
 
 void PlanStore::save(const Plan& plan) {
   try {
-    db_->execute("BEGIN IMMEDIATE");
+    sqlite::Transaction replace(*db_);
     db_->execute(
         "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
         "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening; "
         "DELETE FROM registrations; DELETE FROM credentials;");
-    save_trunks(db_->handle, plan);
-    save_groups(db_->handle, plan);
-    save_routes(db_->handle, plan);
-    save_screening(db_->handle, plan);
-    save_registrations(db_->handle, plan);
-    save_credentials(db_->handle, plan);
-    save_setting(db_->handle, "outbound_proxy", plan.outbound_proxy);
+    save_trunks(*db_, plan);
+    save_groups(*db_, plan);
+    save_routes(*db_, plan);
+    save_screening(*db_, plan);
+    save_registrations(*db_, plan);
+    save_credentials(*db_, plan);
+    save_setting(*db_, "outbound_proxy", plan.outbound_proxy);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
-    db_->execute("COMMIT");
+    replace.commit();
   } catch (const std::exception& error) {
-    db_->roll_back();
-    db_->fail("saving the plan: ", error);
+    fail(path_, "saving the plan: ", error);
   }
 }
 

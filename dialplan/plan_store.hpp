@@ -9,6 +9,10 @@
 
 #include "dialplan/plan.hpp"
 
+namespace gw::sqlite {
+class Database;
+}
+
 namespace gw::dialplan {
 
 class PlanStore {
@@ -28,8 +32,8 @@ class PlanStore {
  private:
   // Brings a store written by an older sipgw to this schema.
   void migrate();
-  struct Database;
-  std::unique_ptr<Database> db_;
+  std::string path_;
+  std::unique_ptr<sqlite::Database> db_;
 };
 
 }  // namespace gw::dialplan

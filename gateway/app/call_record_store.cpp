@@ -1,6 +1,6 @@
 #include "gateway/app/call_record_store.hpp"
 
-#include <sqlite3.h>
+#include "drivers/sqlite/sqlite_db.hpp"
 
 #include <array>
 #include <charconv>
@@ -72,72 +72,28 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(sqlite3_errmsg(db));
-    }
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(statement_); }
-  void bind(int index, const std::string& text) {
-    sqlite3_bind_text(statement_, index, text.c_str(), static_cast<int>(text.size()),
-                      SQLITE_TRANSIENT);
-  }
-  void bind(int index, int number) { sqlite3_bind_int(statement_, index, number); }
-  void bind_null(int index) { sqlite3_bind_null(statement_, index); }
-  bool step() {
-    const int result = sqlite3_step(statement_);
-    if (result == SQLITE_ROW) return true;
-    if (result != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
-    return false;
-  }
-  [[nodiscard]] std::string text(int column) const {
-    const auto* value = sqlite3_column_text(statement_, column);
-    return value == nullptr ? std::string() : reinterpret_cast<const char*>(value);
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* statement_ = nullptr;
-};
-
 }  // namespace
 
 CallRecordStore::CallRecordStore(const std::string& path) : path_(path) {
-  const auto fail = [this](const std::string& why) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("--data-dir: call records " + path_ + ": " + why);
-  };
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    fail(db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory");
+  try {
+    db_ = std::make_unique<sqlite::Database>(path, 2000,
+                                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    db_->execute(kSchema);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("--data-dir: call records " + path_ + ": " + error.what());
   }
-  char* message = nullptr;
-  if (sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
-                   &message) != SQLITE_OK ||
-      sqlite3_exec(db_, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string why = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    fail(why);
-  }
-  sqlite3_busy_timeout(db_, 2000);
 }
 
-CallRecordStore::~CallRecordStore() {
-  sqlite3_close(db_);
-}
+CallRecordStore::~CallRecordStore() = default;
 
 void CallRecordStore::append(const core::CallRecord& record) {
   try {
-    Statement insert(db_,
-                     "INSERT INTO calls (start, answered, end, call_id, caller, request_uri, "
-                     "called, route, trunk_group, span, timeslot, sip_status, cause, ended_by, "
-                     "direction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                     "?14, ?15)");
+    sqlite::Statement insert(
+        *db_,
+        "INSERT INTO calls (start, answered, end, call_id, caller, request_uri, "
+        "called, route, trunk_group, span, timeslot, sip_status, cause, ended_by, "
+        "direction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15)");
     insert.bind(1, iso_time(record.start));
     if (record.answered) {
       insert.bind(2, iso_time(*record.answered));
@@ -156,7 +112,7 @@ void CallRecordStore::append(const core::CallRecord& record) {
     insert.bind(13, record.cause);
     insert.bind(14, record.ended_by);
     insert.bind(15, std::string(record.from_pstn ? "from-pstn" : "to-pstn"));
-    insert.step();
+    insert.run();
   } catch (const std::exception& error) {
     throw std::runtime_error("call records: cannot write " + path_ + ": " + error.what());
   }
@@ -171,7 +127,13 @@ std::string CallRecordStore::header(bool csv) {
   return line;
 }
 
-std::vector<std::string> CallRecordStore::search(const CallQuery& query, bool csv) const {
+std::vector<std::string> CallRecordStore::column_names() {
+  std::vector<std::string> names;
+  for (const auto& column : kColumns) names.emplace_back(column.second);
+  return names;
+}
+
+std::vector<std::vector<std::string>> CallRecordStore::rows(const CallQuery& query) const {
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
     sql += std::string(i == 0 ? "" : ", ") + kColumns[i].first;
@@ -183,20 +145,30 @@ std::vector<std::string> CallRecordStore::search(const CallQuery& query, bool cs
   if (!query.trunk_group.empty()) sql += " AND trunk_group = ?4";
   if (query.cause) sql += " AND cause = ?5";
   sql += " ORDER BY id DESC LIMIT ?6";
-  Statement select(db_, sql);
+  sqlite::Statement select(*db_, sql);
   if (!query.since.empty()) select.bind(1, query.since);
   if (!query.until.empty()) select.bind(2, query.until);
   if (!query.number.empty()) select.bind(3, query.number);
   if (!query.trunk_group.empty()) select.bind(4, query.trunk_group);
   if (query.cause) select.bind(5, *query.cause);
   select.bind(6, query.limit);
-  std::vector<std::string> lines;
-  while (select.step()) {
-    std::string line;
+  std::vector<std::vector<std::string>> found;
+  while (select.next_row()) {
+    auto& row = found.emplace_back();
     for (int column = 0; column < static_cast<int>(kColumns.size()); ++column) {
-      const std::string value = select.text(column);
+      row.push_back(select.text(column));
+    }
+  }
+  return found;
+}
+
+std::vector<std::string> CallRecordStore::search(const CallQuery& query, bool csv) const {
+  std::vector<std::string> lines;
+  for (const auto& row : rows(query)) {
+    std::string line;
+    for (std::size_t column = 0; column < row.size(); ++column) {
       if (column > 0) line += csv ? "," : "\t";
-      line += csv ? csv_field(value) : tsv_field(value);
+      line += csv ? csv_field(row[column]) : tsv_field(row[column]);
     }
     lines.push_back(std::move(line));
   }

@@ -7,13 +7,16 @@
 // before SQLite's next checkpoint. Searches run on the same thread, so the
 // handle is never shared.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/core/call_bridge.hpp"
 
-struct sqlite3;
+namespace gw::sqlite {
+class Database;
+}
 
 namespace gw::app {
 
@@ -41,10 +44,13 @@ class CallRecordStore {
   // the order of header(); with `csv` as RFC 4180 lines instead.
   [[nodiscard]] std::vector<std::string> search(const CallQuery& query, bool csv) const;
   [[nodiscard]] static std::string header(bool csv);
+  // The same records as fields, in the order of column_names().
+  [[nodiscard]] std::vector<std::vector<std::string>> rows(const CallQuery& query) const;
+  [[nodiscard]] static std::vector<std::string> column_names();
 
  private:
   std::string path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite::Database> db_;
 };
 
 // "since=2026-12-03T10:00 number=777 cause=17 limit=10 csv" -> the query and
