@@ -8,7 +8,7 @@ ROOT=$(pwd)
 JOBS=$(nproc)
 
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
-  libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev
+  libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev)
 TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd
   qemu-system-x86 busybox-static cpio kmod)

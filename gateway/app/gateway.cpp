@@ -190,6 +190,7 @@ void Gateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   core::BridgeConfig bridge_config;
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
+    count(record);
     try {
       records_->append(record);
     } catch (const std::exception& error) {
@@ -240,8 +241,10 @@ void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
       tdm::Span* span = nullptr;
       if (trunk.backend == dialplan::Backend::loopback) {
         pairs_.push_back(loopback::make_pair(name, layout.shape(), trunk.law));
-        pstn_->add_span(*pairs_.back().b, trunk.switchtype,
-                        trunk.side == isdn::Side::cpe ? isdn::Side::net : isdn::Side::cpe);
+        on_switch_thread([&] {
+          pstn_->add_span(*pairs_.back().b, trunk.switchtype,
+                          trunk.side == isdn::Side::cpe ? isdn::Side::net : isdn::Side::cpe);
+        });
         span = pairs_.back().a.get();
       } else {
         tdm::SpanSpec spec;
@@ -274,6 +277,23 @@ void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
       bridge_->add_span(name, *spans_.back());
     }
   }
+}
+
+// The simulated switch is driven from its own thread once that runs (a
+// trunk added while the gateway runs); before, from here.
+void Gateway::on_switch_thread(const std::function<void()>& work) {
+  if (!sim_thread_.joinable()) return work();
+  std::promise<void> finished;
+  auto done = finished.get_future();
+  boost::asio::post(sim_io_, [&] {
+    try {
+      work();
+      finished.set_value();
+    } catch (...) {
+      finished.set_exception(std::current_exception());
+    }
+  });
+  done.get();
 }
 
 Gateway::~Gateway() {
@@ -466,16 +486,7 @@ std::string Gateway::reload() {
   std::string problem;
   auto router = load_router(problem);
   if (!router) return "error " + problem;
-  if (router->plan().trunks != running_trunks_) {
-    // Spans are opened with their trunk's settings when the gateway starts.
-    return "error restart needed: the trunks changed, and spans are made as the trunks say when "
-           "the gateway starts";
-  }
-  const auto routes = router->plan().routes.size();
-  apply_registrations(router->plan());
-  bridge_->set_router(std::move(router));
-  log_("sipgw: dialplan reloaded, " + std::to_string(routes) + " routes");
-  return "ok reloaded " + std::to_string(routes) + " routes";
+  return apply(std::move(router));
 }
 
 // "pstn call ..." and "pstn hangup ...": the simulated PSTN's own commands

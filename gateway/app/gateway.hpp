@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "dialplan/plan_store.hpp"
@@ -36,6 +37,29 @@
 #include "gateway/sip/stack.hpp"
 
 namespace gw::app {
+
+// What the web page shows of the gateway (Gateway::view()).
+struct SpanView {
+  std::string name;
+  std::string trunk;
+  bool link_up = false;  // layer 2 up and the line without red or blue alarm
+  bool restarting = false;
+  std::string alarms;                                 // "OK" or "RED,DCHAN-DOWN"
+  std::vector<std::pair<int, std::string>> channels;  // B-channel timeslot, state
+};
+
+struct GatewayView {
+  std::vector<SpanView> spans;
+  std::vector<core::CallSummary> calls;
+  std::map<std::string, std::string> registrations;  // name -> state
+  std::string restart_needed;                        // which trunks wait for a restart; empty: none
+};
+
+// Counts since the start, for /metrics.
+struct CallCounters {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> calls;  // direction, result
+  std::map<int, std::uint64_t> causes;  // Q.850 cause the ISDN call ended with
+};
 
 using Log = std::function<void(std::string_view)>;
 
@@ -60,6 +84,20 @@ class Gateway {
   [[nodiscard]] bool spans_ready() const;
   [[nodiscard]] std::string describe() const;  // a few lines for the start-up banner
 
+  // For the web page, on the control thread (gateway_admin.cpp).
+  [[nodiscard]] GatewayView view() const;
+  [[nodiscard]] dialplan::Plan stored_plan() const { return store_->load(); }
+  // Validates `plan`; when it has no problem, stores it and applies it as
+  // "reload" does (the answer's text). Otherwise nothing is stored.
+  [[nodiscard]] std::variant<std::vector<dialplan::PlanError>, std::string> change_plan(
+      const dialplan::Plan& plan);
+  // A control-socket command ("route URI", "hangup 3", ...) and its answer.
+  std::string command(const std::string& line) {
+    return execute(line, [](const std::string&) {});
+  }
+  [[nodiscard]] const CallRecordStore& records() const noexcept { return *records_; }
+  [[nodiscard]] const CallCounters& counters() const noexcept { return counters_; }
+
  private:
   // The constructor's steps, in order.
   void make_pstn();
@@ -69,6 +107,7 @@ class Gateway {
   void apply_registrations(const dialplan::Plan& plan);
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
   void add_spans(const std::vector<dialplan::Trunk>& trunks);
+  void on_switch_thread(const std::function<void()>& work);
 
   std::string execute(const std::string& line,
                       const std::function<void(const std::string&)>& events);
@@ -78,6 +117,10 @@ class Gateway {
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
   [[nodiscard]] std::string test_pstn_route(const std::string& arguments) const;
   std::string reload();
+  // Routes with `router` from now on and starts the spans of trunks that
+  // are new; a changed or removed trunk keeps its spans until a restart.
+  std::string apply(std::shared_ptr<const dialplan::Router> router);
+  void count(const core::CallRecord& record);
   std::string hang_up(const std::string& arguments);
   [[nodiscard]] std::string search_calls(const std::string& arguments) const;
   std::string service(const std::string& arguments);
@@ -93,6 +136,8 @@ class Gateway {
       registrations_;  // name -> "registered", "failed 403 ..."  // the simulated PSTN's last
                        // SETUPs, newest last
   std::vector<dialplan::Trunk> running_trunks_;  // the spans were made from these
+  std::string restart_needed_;
+  CallCounters counters_;
   std::unique_ptr<dialplan::PlanStore> store_;
   std::vector<loopback::SpanPair> pairs_;
   std::vector<std::unique_ptr<tdm::Span>> hardware_spans_;  // DAHDI spans of the trunks

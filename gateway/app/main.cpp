@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/app/admin_api.hpp"
 #include "gateway/app/gateway.hpp"
 #include "gateway/app/plan_commands.hpp"
+#include "gateway/app/web_setup.hpp"
 #include "gateway/systemd/service_notifier.hpp"
 
 namespace {
@@ -53,7 +55,11 @@ int run_gateway(const gw::app::Options& options) {
   // The spans come up in a second or two (SABME, RESTART sweep); SIP is
   // bound at once and answers 503 until they are.
   gateway.start();
+  gw::app::AdminApi admin(control, gateway);
+  // Declared after the gateway: it stops (and its thread with it) first.
+  const auto web = gw::app::start_web(options, admin, log);
   std::cout << "sipgw: " << gateway.describe() << std::endl;
+  if (web) std::cout << "sipgw: " << web->describe() << std::endl;
   if (options.demo) {
     std::cout << "try: sipp -sn uac -s 7773660 " << options.bind << ":" << options.sip_port
               << " -m 1   (or see the README for a call with audio)" << std::endl;
@@ -96,6 +102,7 @@ int main(int argc, char** argv) {
   if (!args.empty() && (args[0] == "export" || args[0] == "import")) {
     return gw::app::run_plan_command(args);
   }
+  if (!args.empty() && args[0] == "passwd") return gw::app::run_passwd_command(args);
   const auto parsed = gw::app::parse_options(args);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     std::cerr << "sipgw: " << *error << std::endl;

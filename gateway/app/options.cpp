@@ -38,8 +38,9 @@ std::optional<std::string> parse_int(const std::string& flag, const std::string&
 }
 
 bool takes_value(const std::string& flag) {
-  for (const char* known : {"--bind", "--rtp-bind", "--data-dir", "--pstn-rules", "--sip-port",
-                            "--rtp-ports", "--spans", "--media-workers"}) {
+  for (const char* known :
+       {"--bind", "--rtp-bind", "--data-dir", "--pstn-rules", "--sip-port", "--rtp-ports",
+        "--spans", "--media-workers", "--http-port", "--http-bind"}) {
     if (flag == known) return true;
   }
   return false;
@@ -51,6 +52,7 @@ const char* usage_text() noexcept {
   return "usage: sipgw [--demo] [options]\n"
          "       sipgw export [--data-dir DIR] [FILE]\n"
          "       sipgw import [--data-dir DIR] FILE\n"
+         "       sipgw passwd [--data-dir DIR] USER   (the new password on standard input)\n"
          "  --demo             an empty data directory gets the demo plan: --spans loopback\n"
          "                     E1 spans wired to the in-process simulated PSTN (without it,\n"
          "                     the gateway needs a plan: sipgw import FILE). The spans are\n"
@@ -64,6 +66,8 @@ const char* usage_text() noexcept {
          "  --spans N          spans of the demo plan, 30 B-channels each (default 2)\n"
          "  --pstn-rules FILE  the simulated PSTN's behaviour (pstnsim --print-rules shows\n"
          "                     the default table and its syntax is in the README)\n"
+         "  --http-port N      the web page and its API, HTTPS (default 8443; 0: none)\n"
+         "  --http-bind ADDR   its address when it differs from --bind\n"
          "  --media-workers N  RTP threads (default 2)\n"
          "  --quiet            no per-call log lines\n"
          "  --debug-isdn       Q.921/Q.931 decodes in the log\n";
@@ -100,6 +104,10 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
       error = parse_port_range(value(), options);
     } else if (flag == "--spans") {
       error = parse_int(flag, value(), 1, 64, options.demo_spans);
+    } else if (flag == "--http-port") {
+      error = parse_int(flag, value(), 0, 65535, options.http_port);
+    } else if (flag == "--http-bind") {
+      options.http_bind = value();
     } else if (flag == "--media-workers") {
       error = parse_int(flag, value(), 1, 64, options.media_workers);
     } else {
@@ -108,6 +116,7 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
     if (error) return *error;
   }
   if (options.rtp_bind.empty()) options.rtp_bind = options.bind;
+  if (options.http_bind.empty()) options.http_bind = options.bind;
   if (options.data_dir.empty()) return std::string("--data-dir: must not be empty");
   return options;
 }

@@ -17,6 +17,8 @@ struct Options {
   std::uint16_t rtp_port_min = 16384;
   std::uint16_t rtp_port_max = 32767;
   std::string data_dir = "/var/lib/sipgw";
+  int http_port = 8443;    // the web page; 0: none
+  std::string http_bind;   // empty: the SIP address
   std::string pstn_rules;  // the simulated PSTN's behaviour; empty: its default table
   int demo_spans = 2;      // loopback E1 spans wired to the simulated PSTN
   int media_workers = 2;   // RTP threads

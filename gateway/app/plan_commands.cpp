@@ -92,19 +92,21 @@ int import_plan(const PlanCommand& command) {
     return 0;
   }
   std::string problem;
-  const auto reply = ask_gateway(socket, "reload", problem);
+  auto reply = ask_gateway(socket, "reload", problem);
   if (!reply) {
     std::cout << "sipgw import: stored; no gateway answered (" << problem << ")\n";
     return 0;
   }
+  while (!reply->empty() && reply->back() == '\n') reply->pop_back();
   if (reply->rfind("ok", 0) == 0) {
-    std::cout << "sipgw import: stored and applied (" << *reply << ")\n";
-    return 0;
-  }
-  if (reply->rfind("error restart needed", 0) == 0) {
-    std::string why = reply->substr(6);
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    std::cout << "sipgw import: stored; restart the gateway to apply it (" << why << ")\n";
+    const auto restart = reply->find("restart needed");
+    if (restart != std::string::npos) {
+      std::cout << "sipgw import: stored and applied; restart the gateway to apply it to the "
+                   "spans ("
+                << reply->substr(restart) << ")\n";
+    } else {
+      std::cout << "sipgw import: stored and applied (" << *reply << ")\n";
+    }
     return 0;
   }
   if (had_plan) store.save(previous);

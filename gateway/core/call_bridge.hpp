@@ -42,6 +42,26 @@ struct CallRecord {
   bool from_pstn = false;  // the call came in a SETUP and went out as an INVITE
 };
 
+// A call in progress as the operator sees it.
+struct CallSummary {
+  sip::LegId leg = 0;
+  std::string state;  // the bridge state ("dialling", "ringing", "connected", ...)
+  bool from_pstn = false;
+  std::string from;
+  std::string request_uri;
+  std::string called_number;
+  std::string call_id;
+  std::string trunk_group;
+  std::string span;
+  int timeslot = 0;
+  std::string codec;  // empty until the media is agreed
+  std::chrono::system_clock::time_point start{};
+  std::optional<std::chrono::system_clock::time_point> answered;
+  std::uint64_t rtp_received = 0;
+  std::uint64_t rtp_lost = 0;
+  std::uint64_t late_dropped = 0;
+};
+
 struct BridgeConfig {
   media::MediaCapabilities capabilities;
   int retry_after_seconds = 30;                          // in 503s for no channel / no span
@@ -100,6 +120,7 @@ class CallBridge final : public sip::CallHandler {
   [[nodiscard]] bool can_take_call() const;
   // One line per call: "LEG STATE span/timeslot number".
   [[nodiscard]] std::vector<std::string> describe_calls() const;
+  [[nodiscard]] std::vector<CallSummary> calls() const;
 
  private:
   class SpanListener;

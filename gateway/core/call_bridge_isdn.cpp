@@ -204,4 +204,32 @@ std::vector<std::string> CallBridge::describe_calls() const {
   return lines;
 }
 
+std::vector<CallSummary> CallBridge::calls() const {
+  std::vector<CallSummary> summaries;
+  summaries.reserve(calls_.size());
+  for (const auto& [leg, call] : calls_) {
+    const auto& record = call->record;
+    CallSummary& summary = summaries.emplace_back();
+    summary.leg = leg;
+    summary.state = std::string(to_string(call->state));
+    summary.from_pstn = call->from_pstn;
+    summary.from = record.from;
+    summary.request_uri = record.request_uri;
+    summary.called_number = record.called_number;
+    summary.call_id = record.call_id;
+    summary.trunk_group = record.trunk_group;
+    summary.span = record.span;
+    summary.timeslot = record.timeslot;
+    if (call->media_started) summary.codec = media::to_string(call->negotiated.codec);
+    summary.start = record.start;
+    summary.answered = record.answered;
+    if (const auto stats = call->media ? media_.stats(*call->media) : std::nullopt) {
+      summary.rtp_received = stats->rtp_received;
+      summary.rtp_lost = stats->rtp_lost;
+      summary.late_dropped = stats->late_dropped;
+    }
+  }
+  return summaries;
+}
+
 }  // namespace gw::core

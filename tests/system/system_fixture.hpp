@@ -78,15 +78,20 @@ struct GatewaySetup {
   int channels = 30;       // B-channels in service on each span, for the readiness check
 };
 
-// Runs `sipgw ARGS...` to the end; its exit status, its output in `output`.
-inline int run_sipgw(const std::vector<std::string>& args, const std::string& output_file,
-                     std::string* output = nullptr) {
+// Runs `TOOL ARGS...` to the end; its exit status, its output in `output`.
+inline int run_sipgw_tool(const std::string& tool, const std::vector<std::string>& args,
+                          const std::string& output_file, std::string* output = nullptr) {
   std::filesystem::remove(output_file);
-  std::vector<std::string> command{SIPGW_PATH};
+  std::vector<std::string> command{tool};
   command.insert(command.end(), args.begin(), args.end());
   const int status = wait_exit(spawn(command, output_file), 30s);
   if (output != nullptr) *output = read_text(output_file);
   return status;
+}
+
+inline int run_sipgw(const std::vector<std::string>& args, const std::string& output_file,
+                     std::string* output = nullptr) {
+  return run_sipgw_tool(SIPGW_PATH, args, output_file, output);
 }
 
 class GatewayProcess {
@@ -97,6 +102,8 @@ class GatewayProcess {
   // The SIP port a gateway started by this test process listens on; the 39
   // ports above it are the test's for SIPp and RTP peers.
   static int sip_port_of_this_process() { return 21000 + static_cast<int>(::getpid() % 200) * 40; }
+  // Its web page (HTTPS): one of the test's ports.
+  [[nodiscard]] int http_port() const { return sip_port_ + 30; }
 
   explicit GatewayProcess(const GatewaySetup& setup) {
     const int slot = static_cast<int>(::getpid() % 200);
@@ -114,7 +121,8 @@ class GatewayProcess {
         "--sip-port",  std::to_string(sip_port_),
         "--rtp-ports", std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
         "--data-dir",  dir_.string(),
-        "--spans",     std::to_string(setup.spans)};
+        "--spans",     std::to_string(setup.spans),
+        "--http-port", std::to_string(http_port())};
     if (!setup.pstn_rules.empty()) {
       std::ofstream(dir_ / "pstn.rules") << setup.pstn_rules;
       args.insert(args.end(), {"--pstn-rules", (dir_ / "pstn.rules").string()});

@@ -112,7 +112,7 @@ TEST(SystemService, TheDaemonSaysReadyPingsTheWatchdogAndSaysStopping) {
       {"env", "NOTIFY_SOCKET=" + (dir / "notify").string(), "WATCHDOG_USEC=400000", SIPGW_PATH,
        "--demo", "--spans", "1", "--bind", "127.0.0.1", "--sip-port", std::to_string(port),
        "--rtp-ports", std::to_string(port + 100) + "-" + std::to_string(port + 139), "--data-dir",
-       dir.string(), "--quiet"},
+       dir.string(), "--quiet", "--http-port", "0"},
       (dir / "sipgw.log").string());
   ASSERT_NE(sipgw, 0);
   EXPECT_TRUE(notify.wait_for("READY=1", 15s)) << notify.all();

@@ -56,18 +56,18 @@ TEST(SystemTrunks, ADahdiTrunkWithoutTheCardIsRefusedNamingTheField) {
             0)
       << output;
   const int port = GatewayProcess::sip_port_of_this_process() + 20;
-  const int status = run_sipgw(
-      {"--bind", "127.0.0.1", "--sip-port", std::to_string(port), "--data-dir", dir.string()},
-      (dir / "run.out").string(), &output);
+  const int status = run_sipgw({"--bind", "127.0.0.1", "--sip-port", std::to_string(port),
+                                "--data-dir", dir.string(), "--http-port", "0"},
+                               (dir / "run.out").string(), &output);
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find("trunks[card].spans: DAHDI span 1: "), std::string::npos) << output;
   std::filesystem::remove_all(dir);
 }
 
 // An appliance's first start: no plan yet. The gateway runs and says what
-// to do; a plan imported while it runs, with trunks it does not run yet, is
-// stored and applies at the next start.
-TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndTakesAPlanAtTheNextStart) {
+// to do; a plan imported while it runs starts its trunks' spans at once,
+// and is there again at the next start.
+TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndStartsTheTrunksOfAnImportedPlan) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("sipgw-noplan-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -82,7 +82,9 @@ TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndTakesAPlanAtTheNext
       "--data-dir",
       dir.string(),
       "--rtp-ports",
-      std::to_string(port + 200) + "-" + std::to_string(port + 239)};
+      std::to_string(port + 200) + "-" + std::to_string(port + 239),
+      "--http-port",
+      "0"};
   pid_t sipgw = spawn(start, (dir / "first.log").string());
   std::string log;
   for (int i = 0; i < 100 && log.find("SIP calls are answered 503") == std::string::npos; ++i) {
@@ -100,7 +102,16 @@ TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndTakesAPlanAtTheNext
                       (dir / "import.out").string(), &output),
             0)
       << output;
-  EXPECT_NE(output.find("stored; restart the gateway to apply it"), std::string::npos) << output;
+  EXPECT_NE(output.find("stored and applied (ok reloaded 1 routes; started trunks t1)"),
+            std::string::npos)
+      << output;
+  std::string status;
+  for (int i = 0; i < 100 && status.find("span span1/a link up") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+    run_sipgw_tool(SIPGWCTL_PATH, {"--data-dir", dir.string(), "status"},
+                   (dir / "status.out").string(), &status);
+  }
+  EXPECT_NE(status.find("span span1/a link up"), std::string::npos) << status;
   ::kill(sipgw, SIGTERM);
   EXPECT_EQ(wait_exit(sipgw, 15s), 0) << read_text((dir / "first.log").string());
 

@@ -1,0 +1,51 @@
+#pragma once
+// The web page's API over the gateway: JSON in and out, on the web
+// thread; each call hands its work to the control thread and waits for it
+// (at most a few seconds: a stuck control loop gets 503, not a stuck page).
+//
+//   GET    /api/status                       spans, channels, calls, registrations
+//   GET    /api/plan                         the dialplan (as `sipgw export` writes it)
+//   PUT    /api/plan                         replace it whole (as `sipgw import`)
+//   POST   /api/{trunks,trunk_groups,routes,registrations,credentials}       add one
+//   PUT    /api/{...}/NAME                   replace one   DELETE /api/{...}/NAME   remove one
+//   POST   /api/route-test                   {"uri", "from"} or {"span", "number", "from"}
+//   GET    /api/calls?since&until&number&trunk_group&cause&limit[&format=csv]
+//   POST   /api/calls/LEG/hangup
+//   POST   /api/spans/SPAN/channels/N/service   {"in_service": false}
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+
+#include "gateway/app/gateway.hpp"
+#include "web/http_types.hpp"
+
+namespace gw::app {
+
+class AdminApi final : public web::AdminBackend {
+ public:
+  AdminApi(boost::asio::io_context& control, Gateway& gateway);
+
+  web::HttpResponse api(const web::ApiRequest& request) override;
+  [[nodiscard]] std::string live_json() override;
+  [[nodiscard]] std::string metrics() override;
+
+ private:
+  // Runs `work` on the control thread and returns what it returned.
+  template <typename Work>
+  auto on_control(Work work) -> decltype(work());
+
+  web::HttpResponse plan_item(const web::ApiRequest& request, const std::string& collection,
+                              const std::string& name);
+  web::HttpResponse put_plan(const std::string& body);
+  web::HttpResponse route_test(const std::string& body);
+  web::HttpResponse calls(const web::ApiRequest& request);
+  web::HttpResponse channel_service(const std::string& span, const std::string& channel,
+                                    const std::string& body);
+  web::HttpResponse command_response(const std::string& line);
+
+  boost::asio::io_context& control_;
+  Gateway& gateway_;
+};
+
+}  // namespace gw::app

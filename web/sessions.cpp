@@ -1,0 +1,32 @@
+#include "web/sessions.hpp"
+
+#include "web/password_hash.hpp"
+
+namespace gw::web {
+
+std::string Sessions::open(const std::string& user, Clock::time_point now) {
+  // Forget idle sessions here, so the map cannot grow without bound.
+  for (auto it = by_token_.begin(); it != by_token_.end();) {
+    it = now - it->second.last_used > idle_limit_ ? by_token_.erase(it) : std::next(it);
+  }
+  std::string token = random_token();
+  by_token_[token] = Session{user, random_token(), now};
+  return token;
+}
+
+std::optional<Session> Sessions::use(const std::string& token, Clock::time_point now) {
+  const auto found = by_token_.find(token);
+  if (found == by_token_.end()) return std::nullopt;
+  if (now - found->second.last_used > idle_limit_) {
+    by_token_.erase(found);
+    return std::nullopt;
+  }
+  found->second.last_used = now;
+  return found->second;
+}
+
+void Sessions::close(const std::string& token) {
+  by_token_.erase(token);
+}
+
+}  // namespace gw::web
