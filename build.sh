@@ -10,7 +10,7 @@ JOBS=$(nproc)
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev)
-TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd
+TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium
   qemu-system-x86 busybox-static cpio kmod)
 
 install_missing() {
@@ -23,6 +23,16 @@ install_missing() {
   if [ "$(id -u)" -ne 0 ]; then echo "run as root, or install: ${missing[*]}" >&2; exit 1; fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node.js (the machine's, else Debian's) and playwright-core, at the version
+# tests/web/package-lock.json pins, for the web tests.
+install_web_test_tools() {
+  command -v node >/dev/null && command -v npm >/dev/null || install_missing nodejs npm
+  if [ ! -d tests/web/node_modules/playwright-core ]; then
+    echo "### npm ci (tests/web: playwright-core)"
+    npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+  fi
 }
 
 configure_and_build() {  # DIR [cmake args...]
@@ -79,6 +89,7 @@ case "${1:-}" in
     ;;
   test)
     install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_web_test_tools
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     check_style
     echo "### tests"

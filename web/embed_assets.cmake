@@ -1,5 +1,7 @@
-# Writes OUT, a C++ file with the page's files (ASSETS, a ;-list of paths)
+# Writes OUT, a C++ file with the page's files (those in ASSET_DIR)
 # compiled in, and find_asset() to look them up by URL path.
+file(GLOB ASSETS "${ASSET_DIR}/*")
+list(SORT ASSETS)
 set(table "")
 set(index 0)
 foreach(asset IN LISTS ASSETS)

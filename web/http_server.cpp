@@ -101,7 +101,8 @@ class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
   LiveSocket(TlsStream&& stream, AdminBackend& backend)
       : socket_(std::move(stream)), timer_(socket_.get_executor()), backend_(backend) {}
 
-  void start(BeastRequest request) {
+  // Beast builds its answer from the request at once; it need not outlive the call.
+  void start(const BeastRequest& request) {
     beast::get_lowest_layer(socket_).expires_never();
     socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     socket_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
@@ -191,18 +192,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (error) return close();
     BeastRequest request = parser_->release();
-    if (websocket::is_upgrade(request)) return upgrade(std::move(request));
+    if (websocket::is_upgrade(request)) return upgrade(request);
     const HttpRequest ours = converted(request, peer_);
     write(app_.handle(ours), request.keep_alive(), request.version(),
           request.method() == http::verb::head);
   }
 
-  void upgrade(BeastRequest request) {
+  void upgrade(const BeastRequest& request) {
     const HttpRequest ours = converted(request, peer_);
     if (ours.path != "/api/live") return write(error_response(404, "no such socket"), false);
     if (!same_origin(request)) return write(error_response(403, "cross-origin socket"), false);
     if (!app_.session_user(ours)) return write(error_response(401, "log in first"), false);
-    std::make_shared<LiveSocket>(std::move(stream_), backend_)->start(std::move(request));
+    std::make_shared<LiveSocket>(std::move(stream_), backend_)->start(request);
   }
 
   void write(const HttpResponse& ours, bool keep_alive, unsigned version = 11, bool head = false) {
@@ -262,7 +263,7 @@ asio::ssl::context make_tls(const TlsFiles& files) {
 
 }  // namespace
 
-WebServer::WebServer(ServerConfig config, WebApp& app, AdminBackend& backend)
+WebServer::WebServer(const ServerConfig& config, WebApp& app, AdminBackend& backend)
     : tls_(make_tls(config.tls)), acceptor_(io_), app_(app), backend_(backend) {
   try {
     const tcp::endpoint endpoint(asio::ip::make_address(config.bind),

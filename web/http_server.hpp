@@ -27,7 +27,7 @@ class WebServer {
  public:
   // Binds and starts serving; throws std::runtime_error naming --http-port
   // when the port cannot be had.
-  WebServer(ServerConfig config, WebApp& app, AdminBackend& backend);
+  WebServer(const ServerConfig& config, WebApp& app, AdminBackend& backend);
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
   ~WebServer();

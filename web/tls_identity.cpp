@@ -24,7 +24,7 @@ template <auto Free>
 struct Freer {
   template <typename T>
   void operator()(T* handle) const noexcept {
-    Free(handle);
+    (void)Free(handle);
   }
 };
 using KeyPtr = std::unique_ptr<EVP_PKEY, Freer<EVP_PKEY_free>>;

@@ -129,6 +129,7 @@ std::string CallRecordStore::header(bool csv) {
 
 std::vector<std::string> CallRecordStore::column_names() {
   std::vector<std::string> names;
+  names.reserve(kColumns.size());
   for (const auto& column : kColumns) names.emplace_back(column.second);
   return names;
 }

@@ -486,7 +486,7 @@ std::string Gateway::reload() {
   std::string problem;
   auto router = load_router(problem);
   if (!router) return "error " + problem;
-  return apply(std::move(router));
+  return apply(router);
 }
 
 // "pstn call ..." and "pstn hangup ...": the simulated PSTN's own commands

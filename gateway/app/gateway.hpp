@@ -119,7 +119,7 @@ class Gateway {
   std::string reload();
   // Routes with `router` from now on and starts the spans of trunks that
   // are new; a changed or removed trunk keeps its spans until a restart.
-  std::string apply(std::shared_ptr<const dialplan::Router> router);
+  std::string apply(const std::shared_ptr<const dialplan::Router>& router);
   void count(const core::CallRecord& record);
   std::string hang_up(const std::string& arguments);
   [[nodiscard]] std::string search_calls(const std::string& arguments) const;

@@ -54,7 +54,7 @@ std::variant<std::vector<dialplan::PlanError>, std::string> Gateway::change_plan
   return reload();
 }
 
-std::string Gateway::apply(std::shared_ptr<const dialplan::Router> router) {
+std::string Gateway::apply(const std::shared_ptr<const dialplan::Router>& router) {
   const auto& plan = router->plan();
   const auto span_running = [this](const std::string& name) {
     return std::any_of(spans_.begin(), spans_.end(), [&](const auto& span) {

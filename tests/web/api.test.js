@@ -1,0 +1,157 @@
+// The API's gate and its refusals, against the real daemon: no session is
+// 401, a change without the CSRF token is 403, bad input is 400 naming the
+// field with nothing written, repeated failed log-ins lock the user out.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Gateway, logIn, request } from './gateway.js';
+
+const gateway = new Gateway();
+let session;
+
+before(async () => {
+  await gateway.start();
+  session = await logIn(gateway);
+});
+
+after(async () => {
+  assert.equal(await gateway.stop(), 0, gateway.log);
+});
+
+test('the session cookie is HttpOnly, Secure and SameSite=Strict', () => {
+  assert.match(session.setCookie, /HttpOnly/);
+  assert.match(session.setCookie, /Secure/);
+  assert.match(session.setCookie, /SameSite=Strict/);
+});
+
+test('without a session the API answers 401 and the page still loads', async () => {
+  for (const [method, path] of [['GET', '/api/status'], ['GET', '/api/plan'], ['POST', '/api/trunks'],
+    ['GET', '/api/calls'], ['DELETE', '/api/routes/global']]) {
+    const answer = await request(gateway, method, path, { body: method === 'GET' ? undefined : {} });
+    assert.equal(answer.status, 401, `${method} ${path}`);
+  }
+  const forged = await request(gateway, 'GET', '/api/status', { cookie: 'sipgw_session=0123' });
+  assert.equal(forged.status, 401);
+  const page = await request(gateway, 'GET', '/');
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<title>sipgw<\/title>/);
+  assert.match(page.headers['content-security-policy'], /default-src 'self'/);
+});
+
+test('a change without the CSRF token, or with a wrong one, is 403 and changes nothing', async () => {
+  const trunk = { name: 'forged', spans: ['span9'] };
+  const missing = await request(gateway, 'POST', '/api/trunks', { cookie: session.cookie, body: trunk });
+  assert.equal(missing.status, 403);
+  const wrong = await request(gateway, 'POST', '/api/trunks',
+    { cookie: session.cookie, csrf: 'f'.repeat(64), body: trunk });
+  assert.equal(wrong.status, 403);
+  const plan = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  assert.equal(plan.body.trunks.some((t) => t.name === 'forged'), false);
+});
+
+test('bad input is 400 naming the field, and nothing is written', async () => {
+  const before = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  const cases = [
+    [{ name: 'bad', spans: ['span9'], switchtype: 'nope' }, 'trunks[bad].switchtype'],
+    [{ name: 'bad', spans: ['span9'], law: 7 }, 'trunks[bad].law'],
+    [{ name: 'bad', spans: ['span9'], colour: 'red' }, 'trunks[bad].colour'],
+    [{ spans: ['span9'] }, 'trunks.name'],
+    ['{"name": "bad", ', 'body'],
+  ];
+  for (const [body, field] of cases) {
+    const answer = await request(gateway, 'POST', '/api/trunks', { ...session, body });
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.field, field, JSON.stringify(answer.body));
+    assert.ok(answer.body.error.length > 0);
+  }
+  // Valid JSON, but the plan would be wrong: a trunk group naming no trunk.
+  const group = await request(gateway, 'POST', '/api/trunk_groups',
+    { ...session, body: { name: 'G', trunks: ['no-such-trunk'] } });
+  assert.equal(group.status, 400, JSON.stringify(group.body));
+  assert.match(group.body.field, /^trunk_groups\[G\]\.trunks/);
+  const after = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  assert.deepEqual(after.body, before.body);
+});
+
+test('a trunk added through the API starts its span at once, and can be removed', async () => {
+  const added = await request(gateway, 'POST', '/api/trunks',
+    { ...session, body: { name: 'extra', spans: ['span7'], switchtype: 'qsig' } });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  assert.match(added.body.result, /started trunks extra/);
+  let span;
+  for (let i = 0; i < 100 && span?.d_channel !== 'up'; i += 1) {
+    const status = await request(gateway, 'GET', '/api/status', { cookie: session.cookie });
+    span = status.body.spans.find((s) => s.name === 'span7');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(span?.d_channel, 'up');
+  assert.equal(span.trunk, 'extra');
+  const again = await request(gateway, 'POST', '/api/trunks', { ...session, body: { name: 'extra', spans: ['span8'] } });
+  assert.equal(again.status, 409);
+  const removed = await request(gateway, 'DELETE', '/api/trunks/extra', session);
+  assert.equal(removed.status, 200);
+  assert.match(removed.body.restart_needed, /extra \(removed\)/);
+});
+
+test('the route tester answers for a Request-URI and names a bad one', async () => {
+  const routed = await request(gateway, 'POST', '/api/route-test',
+    { ...session, body: { uri: 'sip:7773660;phone-context=p1234@gw.example.com;user=phone' } });
+  assert.equal(routed.status, 200);
+  assert.equal(routed.body.result, 'routed');
+  assert.equal(routed.body.route, 'private-p1234');
+  const bad = await request(gateway, 'POST', '/api/route-test', { ...session, body: { uri: 'mailto:x@y' } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.field, 'uri');
+});
+
+test('call records come as JSON and as CSV, and a bad filter is named', async () => {
+  const json = await request(gateway, 'GET', '/api/calls?limit=5', { cookie: session.cookie });
+  assert.equal(json.status, 200);
+  assert.ok(json.body.columns.includes('q850-cause'));
+  const csv = await request(gateway, 'GET', '/api/calls?format=csv', { cookie: session.cookie });
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers['content-type'], /text\/csv/);
+  assert.match(csv.body, /^start,answered,end,call-id,/);
+  const bad = await request(gateway, 'GET', '/api/calls?cause=abc', { cookie: session.cookie });
+  assert.equal(bad.status, 400);
+});
+
+test('metrics are there for Prometheus', async () => {
+  const metrics = await request(gateway, 'GET', '/metrics');
+  assert.equal(metrics.status, 200);
+  assert.match(metrics.body, /^sipgw_dchannel_up\{span="span1"\} 1$/m);
+  assert.match(metrics.body, /^sipgw_channels\{span="span1",state="idle"\} 30$/m);
+  assert.match(metrics.body, /^sipgw_active_calls 0$/m);
+});
+
+test('logging out ends the session', async () => {
+  const other = await logIn(gateway);
+  const out = await request(gateway, 'POST', '/api/logout', other);
+  assert.equal(out.status, 200);
+  const after = await request(gateway, 'GET', '/api/status', { cookie: other.cookie });
+  assert.equal(after.status, 401);
+});
+
+test('five failed log-ins lock the user, even against the right password', async () => {
+  const set = await request(gateway, 'POST', '/api/password',
+    { ...session, body: { old: 'wrong-old-password', new: 'another-password' } });
+  assert.equal(set.status, 403);
+  assert.equal(set.body.field, 'old');
+  // A user of its own, so the admin session of the other tests stays usable.
+  const created = await request(gateway, 'POST', '/api/password',
+    { ...session, body: { old: gateway.password, new: 'x' } });
+  assert.equal(created.status, 400);
+  assert.equal(created.body.field, 'new');
+  for (let i = 0; i < 4; i += 1) {
+    const failed = await request(gateway, 'POST', '/api/login', { body: { user: 'admin', password: `wrong${i}` } });
+    assert.equal(failed.status, 401);
+  }
+  const locking = await request(gateway, 'POST', '/api/login', { body: { user: 'admin', password: 'wrong4' } });
+  assert.equal(locking.status, 429);
+  const right = await request(gateway, 'POST', '/api/login', { body: { user: 'admin', password: gateway.password } });
+  assert.equal(right.status, 429);
+  assert.ok(Number(right.headers['retry-after']) > 0);
+  // The session opened before the lockout goes on working.
+  const status = await request(gateway, 'GET', '/api/status', { cookie: session.cookie });
+  assert.equal(status.status, 200);
+});

@@ -1,0 +1,133 @@
+// The admin page in a real browser (Debian's chromium, driven by
+// playwright-core) against the real daemon in demo mode: log in, add a
+// trunk, a trunk group and a route, test the route, place a call with SIPp
+// and watch it live, hang it up from the page, then find its record.
+// Screenshots go to $SCREENSHOT_DIR.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { Gateway, SIPP_SCENARIOS } from './gateway.js';
+
+const gateway = new Gateway();
+const screenshots = process.env.SCREENSHOT_DIR || path.join(gateway.dir, 'screenshots');
+let browser;
+let page;
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  await gateway.start();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'] });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 820 } });
+  page = await context.newPage();
+  page.on('dialog', (dialog) => dialog.accept());
+});
+
+after(async () => {
+  await browser?.close();
+  assert.equal(await gateway.stop(), 0, gateway.log);
+});
+
+async function fill(fields) {
+  for (const [key, value] of Object.entries(fields)) {
+    const control = page.locator(`#editor [name="${key}"]`);
+    if (await control.evaluate((node) => node.tagName) === 'SELECT') await control.selectOption(value);
+    else await control.fill(value);
+  }
+}
+
+test('log in: a wrong password is refused on the page, the right one shows the spans', async () => {
+  await page.goto(gateway.url);
+  await page.fill('#login-form [name=user]', 'admin');
+  await page.fill('#login-form [name=password]', 'not-the-password');
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#login-error', { hasText: 'wrong user name or password' }).waitFor();
+  await page.fill('#login-form [name=password]', gateway.password);
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#spans [data-span="span1"] .pill.good', { hasText: 'D-channel up' }).waitFor();
+  assert.equal(await page.locator('#spans [data-span="span1"] .ch').count(), 30);
+  await shot('1-spans');
+});
+
+test('add a trunk: a bad field is marked, a good trunk starts its span', async () => {
+  await page.click('nav button[data-tab=trunks]');
+  await page.click('text=Add trunk');
+  await fill({ name: 'lab', spans: 'span5', switchtype: 'qsig', channels: '1-40' });
+  await page.click('#editor-save');
+  await page.locator('#editor-error', { hasText: 'channels' }).waitFor();
+  assert.equal(await page.locator('#editor label.invalid[data-field=channels]').count(), 1);
+  await shot('2-trunk-refused');
+  await fill({ channels: '1-10' });
+  await page.click('#editor-save');
+  await page.locator('#banner', { hasText: 'started trunks lab' }).waitFor();
+  await page.locator('#trunks-table tr[data-name=lab]').waitFor();
+  await shot('3-trunk-added');
+});
+
+test('add a trunk group and a route, and test the route', async () => {
+  await page.click('nav button[data-tab=groups]');
+  await page.click('text=Add trunk group');
+  await fill({ name: 'LAB', trunks: 'lab' });
+  await page.click('#editor-save');
+  await page.locator('#trunk_groups-table tr[data-name=LAB]').waitFor();
+  await page.click('nav button[data-tab=routes]');
+  await page.click('text=Add route');
+  await fill({ name: 'lab-route', 'match.phone_context': 'p9999', trunk_groups: 'LAB' });
+  await page.click('#editor-save');
+  await page.locator('#routes-table tr[data-name=lab-route]').waitFor();
+  await page.fill('#route-test [name=uri]', 'sip:2005550100;phone-context=p9999@gw.example.com;user=phone');
+  await page.click('#route-test button[type=submit]');
+  await page.locator('#route-test-result td', { hasText: 'lab-route' }).waitFor();
+  assert.match(await page.locator('#route-test-result').innerText(), /lab spans span5/);
+  await shot('4-route-tested');
+});
+
+test('a call placed with SIPp shows live, is hung up from the page and has its record', async () => {
+  const sipp = spawn('sipp', [`127.0.0.1:${gateway.sipPort}`, '-sf', `${SIPP_SCENARIOS}/far_end_hangup.xml`,
+    '-m', '1', '-i', '127.0.0.1', '-p', String(gateway.sipPort + 2),
+    '-key', 'ruri', `sip:2005550100;phone-context=p9999@127.0.0.1;user=phone`,
+    '-key', 'rtp_port', String(gateway.sipPort + 3), '-mp', String(gateway.sipPort + 3), '-rtp_echo',
+    '-nostdin', '-timeout', '60s', '-timeout_error', '-trace_err'], { cwd: gateway.dir, stdio: 'ignore' });
+  const sippDone = new Promise((resolve) => sipp.on('exit', (code) => resolve(code)));
+  try {
+    await page.click('nav button[data-tab=overview]');
+    const row = page.locator('#calls tbody tr[data-leg]');
+    await row.locator('td', { hasText: 'active' }).waitFor({ timeout: 15000 });
+    assert.match(await row.innerText(), /2005550100/);
+    assert.match(await row.innerText(), /span5\/B1/);
+    await page.locator('#spans [data-span="span5"] .ch.in-use').waitFor();
+    await shot('5-call-live');
+    await row.locator('text=hang up').click();
+    await page.locator('#calls tbody td', { hasText: 'no calls' }).waitFor({ timeout: 10000 });
+    assert.equal(await sippDone, 0, 'SIPp got the BYE and the call ended normally');
+  } finally {
+    sipp.kill();
+  }
+  await page.click('nav button[data-tab=records]');
+  await page.fill('#record-filter [name=number]', '2005550100');
+  await page.click('#record-filter button[type=submit]');
+  const record = page.locator('#record-table tbody tr').first();
+  await record.locator('td', { hasText: 'lab-route' }).waitFor();
+  const text = await record.innerText();
+  assert.match(text, /\b16\b/);
+  assert.match(text, /LAB/);
+  assert.match(await page.locator('#csv-link').getAttribute('href'), /format=csv.*number=2005550100|number=2005550100.*format=csv/);
+  await shot('6-record');
+});
+
+test('a B-channel taken out of service from the page is shown so, and comes back', async () => {
+  await page.click('nav button[data-tab=overview]');
+  await page.locator('#spans [data-span="span1"] .ch[data-timeslot="3"]').click();
+  await page.locator('#spans [data-span="span1"] .ch.out-of-service[data-timeslot="3"]').waitFor();
+  await page.locator('#spans [data-span="span1"] .ch[data-timeslot="3"]').click();
+  await page.locator('#spans [data-span="span1"] .ch.idle[data-timeslot="3"]').waitFor();
+});

@@ -1,0 +1,101 @@
+// Spans, B-channels and calls, pushed by the gateway over a WebSocket
+// whenever they change; reconnects when the socket drops.
+import { api, element, showBanner } from './api.js';
+
+function duration(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+export class LiveView {
+  constructor() {
+    this.socket = null;
+    this.stopped = true;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.socket) this.socket.close();
+  }
+
+  connect() {
+    const socket = new WebSocket(`wss://${window.location.host}/api/live`);
+    this.socket = socket;
+    const state = document.getElementById('live-state');
+    socket.addEventListener('open', () => { state.textContent = 'live'; });
+    socket.addEventListener('message', (event) => this.show(JSON.parse(event.data)));
+    socket.addEventListener('close', () => {
+      state.textContent = 'disconnected; reconnecting…';
+      if (!this.stopped) window.setTimeout(() => this.connect(), 2000);
+    });
+  }
+
+  show(view) {
+    this.showSpans(view.spans);
+    this.showCalls(view.calls);
+    const registrations = Object.entries(view.registrations);
+    document.getElementById('registrations').replaceChildren(...(registrations.length
+      ? registrations.map(([name, state]) => element('li', {}, `${name}: ${state}`))
+      : [element('li', { class: 'hint' }, 'none')]));
+    if (view.restart_needed) {
+      showBanner(`Restart the gateway to apply the changes to trunks ${view.restart_needed}.`, 'warning');
+    }
+  }
+
+  showSpans(spans) {
+    document.getElementById('spans').replaceChildren(...spans.map((span) => element('div',
+      { class: 'card span', 'data-span': span.name },
+      element('h3', {}, span.name, element('small', {}, span.trunk ? ` trunk ${span.trunk}` : '')),
+      element('p', {},
+        element('span', { class: `pill ${span.d_channel === 'up' ? 'good' : 'bad'}` }, `D-channel ${span.d_channel}`),
+        ' ',
+        element('span', { class: `pill ${span.alarms === 'OK' ? 'good' : 'bad'}` }, `alarms ${span.alarms}`),
+        span.restarting ? element('span', { class: 'pill' }, 'restarting') : null),
+      element('div', { class: 'channels' }, span.channels.map((channel) => element('button', {
+        class: `ch ${channel.state}`,
+        title: `B${channel.timeslot}: ${channel.state}`,
+        'data-timeslot': channel.timeslot,
+        onclick: () => this.toggleService(span.name, channel),
+      }, channel.timeslot))))));
+  }
+
+  showCalls(calls) {
+    document.getElementById('call-count').textContent = `(${calls.length})`;
+    const body = document.querySelector('#calls tbody');
+    body.replaceChildren(...(calls.length ? calls.map((call) => element('tr', { 'data-leg': call.leg },
+      element('td', {}, call.leg),
+      element('td', {}, call.direction === 'from-pstn' ? 'PSTN → SIP' : 'SIP → PSTN'),
+      element('td', {}, call.from),
+      element('td', { title: call.request_uri }, call.called || call.request_uri),
+      element('td', {}, call.state),
+      element('td', {}, call.span ? `${call.span}/B${call.timeslot}` : ''),
+      element('td', {}, call.codec),
+      element('td', {}, duration(call.seconds)),
+      element('td', {}, element('button', { class: 'link danger', onclick: () => this.hangUp(call) }, 'hang up'))))
+      : [element('tr', {}, element('td', { colspan: 9, class: 'hint' }, 'no calls'))]));
+  }
+
+  async toggleService(span, channel) {
+    const out = channel.state !== 'out-of-service';
+    if (!window.confirm(`${out ? 'Take' : 'Put'} ${span} B${channel.timeslot} ${out ? 'out of' : 'back in'} service?`)) return;
+    try {
+      await api('POST', `/api/spans/${encodeURIComponent(span)}/channels/${channel.timeslot}/service`, { in_service: !out });
+    } catch (error) {
+      showBanner(error.message, 'error');
+    }
+  }
+
+  async hangUp(call) {
+    if (!window.confirm(`Hang up call ${call.leg} (${call.from} → ${call.called})?`)) return;
+    try {
+      await api('POST', `/api/calls/${call.leg}/hangup`);
+    } catch (error) {
+      showBanner(error.message, 'error');
+    }
+  }
+}
