@@ -10,7 +10,7 @@ JOBS=$(nproc)
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev)
-TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium
+TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark
   qemu-system-x86 busybox-static cpio kmod)
 
 install_missing() {

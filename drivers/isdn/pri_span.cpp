@@ -176,14 +176,22 @@ int PriSpan::read_frame(void* buffer, int length) {
   // watch takes care of, is therefore 0 here.
   if (!result.ok() || result.bytes == 0) return 0;
   last_read_had_frame_ = true;
+  tap(false, buffer, result.bytes);
   return static_cast<int>(result.bytes);
 }
 
 int PriSpan::write_frame(const void* buffer, int length) {
   const auto result = span_.d_channel().write(
       {static_cast<const std::byte*>(buffer), static_cast<std::size_t>(length)});
+  if (result.ok()) tap(true, buffer, result.bytes);
   // A full or dead line loses the frame, as a real one would; Q.921 resends it.
   return result.ok() ? static_cast<int>(result.bytes) : length;
+}
+
+// libpri's frames end with the two FCS octets DAHDI's HDLC channels carry.
+void PriSpan::tap(bool sent, const void* frame, std::size_t bytes) const {
+  if (!config_.frame_tap || bytes <= 2) return;
+  config_.frame_tap(sent, {static_cast<const std::byte*>(frame), bytes - 2});
 }
 
 void PriSpan::log_line(const char* text) const {
@@ -216,6 +224,17 @@ PriSpan::Call* PriSpan::find(q931_call* q931) {
 
 void PriSpan::set_out_of_service(int timeslot, bool out) {
   channels_.set_out_of_service(timeslot, out);
+}
+
+std::optional<int> PriSpan::call_reference(CallId id) const {
+  const Call* call = find(id);
+  if (call == nullptr || call->q931 == nullptr) return std::nullopt;
+  // libpri hands the call reference out split: the value above its low three
+  // bits, and those bits as a "call mode".
+  int callmode = 0;
+  const int value = pri_get_crv(pri_, call->q931, &callmode);
+  if (value < 0) return std::nullopt;
+  return (value << 3) | (callmode & 0x7);
 }
 
 int PriSpan::timeslot(CallId id) const {

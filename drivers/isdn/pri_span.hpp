@@ -12,6 +12,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -38,6 +40,9 @@ struct PriConfig {
   std::chrono::milliseconds clearing_guard{40'000};
   bool debug = false;                         // Q.921/Q.931 decode into the log
   std::function<void(std::string_view)> log;  // one line at a time; empty: silent
+  // Every D-channel frame (LAPD, without its FCS) as it is read or written,
+  // for call traces; on the span's thread. Empty: none.
+  std::function<void(bool sent, std::span<const std::byte> frame)> frame_tap;
 };
 
 // What the span reports to its user. A call id handed out by on_incoming or
@@ -85,6 +90,8 @@ class PriSpan {
   void set_out_of_service(int timeslot, bool out);
 
   [[nodiscard]] int timeslot(CallId call) const;  // 0 when unknown
+  // The Q.931 call reference value of the call; nullopt when unknown.
+  [[nodiscard]] std::optional<int> call_reference(CallId call) const;
   [[nodiscard]] std::optional<CallState> state(CallId call) const;
   [[nodiscard]] bool link_up() const noexcept { return link_up_; }
   // Usable for calls: Q.921 established and the line free of red and blue
@@ -138,6 +145,7 @@ class PriSpan {
   void sweep_stuck_calls();
   Call* find(CallId id);
   const Call* find(CallId id) const;
+  void tap(bool sent, const void* frame, std::size_t bytes) const;
   Call* find(q931_call* q931);
   // One log line from its parts, when the span has a log sink.
   template <typename... Parts>

@@ -92,6 +92,12 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  check(sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
+                          SQLITE_TRANSIENT));
+  return *this;
+}
+
 void Statement::run() {
   const int result = sqlite3_step(statement_);
   const std::string error = result == SQLITE_DONE ? std::string() : sqlite3_errmsg(db_);
@@ -114,6 +120,12 @@ void Statement::reset() noexcept {
 std::string Statement::text(int column) const {
   const auto* value = sqlite3_column_text(statement_, column);
   return value == nullptr ? std::string() : reinterpret_cast<const char*>(value);
+}
+
+std::string Statement::blob(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement_, column));
+  const int size = sqlite3_column_bytes(statement_, column);
+  return bytes == nullptr ? std::string() : std::string(bytes, static_cast<std::size_t>(size));
 }
 
 int Statement::number(int column) const {

@@ -61,6 +61,7 @@ class Statement {
   Statement& bind(int index, int number);
   Statement& bind(int index, std::int64_t number);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
   template <typename Value>
   Statement& bind(int index, const std::optional<Value>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -72,6 +73,7 @@ class Statement {
   // Ready for another run with new bindings, after its rows were read.
   void reset() noexcept;
   [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::string blob(int column) const;  // any bytes, NULs too
   [[nodiscard]] int number(int column) const;
   [[nodiscard]] std::int64_t number64(int column) const;
   [[nodiscard]] bool null(int column) const;

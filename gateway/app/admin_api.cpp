@@ -1,6 +1,7 @@
 #include "gateway/app/admin_api.hpp"
 
 #include <boost/asio/post.hpp>
+#include <cctype>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -151,6 +152,10 @@ web::HttpResponse AdminApi::api(const web::ApiRequest& request) {
       return route_test(request.body);
     }
     if (parts.size() == 2 && parts[1] == "calls" && method == "GET") return calls(request);
+    if (parts.size() == 3 && parts[1] == "calls" && method == "GET" &&
+        (parts[2] == "ladder" || parts[2] == "pcap")) {
+      return call_trace(request, parts[2] == "pcap");
+    }
     if (parts.size() == 4 && parts[1] == "calls" && parts[3] == "hangup" && method == "POST") {
       return command_response("hangup " + parts[2]);
     }
@@ -316,6 +321,65 @@ web::HttpResponse AdminApi::calls(const web::ApiRequest& request) {
   const auto rows = on_control([this, &query] { return gateway_.records().rows(*query); });
   const ordered_json body{{"columns", CallRecordStore::column_names()}, {"rows", rows}};
   return json_response(body.dump());
+}
+
+namespace {
+
+std::string hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    const auto octet = static_cast<unsigned char>(c);
+    if (!out.empty()) out += ' ';
+    out += kDigits[octet >> 4];
+    out += kDigits[octet & 0x0f];
+  }
+  return out;
+}
+
+ordered_json ladder_json(const CallTrace& trace) {
+  ordered_json messages = ordered_json::array();
+  for (const auto& message : trace.messages) {
+    messages.push_back({{"time_us", message.time_us},
+                        {"protocol", message.sip ? "sip" : "q931"},
+                        {"direction", message.sent ? "sent" : "received"},
+                        {"summary", message.summary},
+                        {"peer", message.peer},
+                        {"content", message.sip ? message.content : hex(message.content)}});
+  }
+  return ordered_json{{"call_id", trace.call_id},
+                      {"span", trace.span},
+                      {"start_us", trace.start_us},
+                      {"end_us", trace.end_us},
+                      {"messages", std::move(messages)}};
+}
+
+}  // namespace
+
+// GET /api/calls/ladder?call_id=X and /api/calls/pcap?call_id=X: a
+// finished call's messages, as JSON for the ladder or as a pcapng file.
+web::HttpResponse AdminApi::call_trace(const web::ApiRequest& request, bool pcap) {
+  const auto wanted = request.query.find("call_id");
+  if (wanted == request.query.end() || wanted->second.empty()) {
+    return error_response(400, "missing", "call_id");
+  }
+  const auto& call_id = wanted->second;
+  auto found = on_control([this, &call_id]() -> std::optional<std::pair<CallTrace, CaptureEnds>> {
+    auto trace = gateway_.trace(call_id);
+    if (!trace) return std::nullopt;
+    auto ends = gateway_.capture_ends(trace->span);
+    return std::pair(std::move(*trace), std::move(ends));
+  });
+  if (!found) return error_response(404, "no finished call with Call-ID " + call_id, "call_id");
+  if (!pcap) return json_response(ladder_json(found->first).dump());
+  web::HttpResponse response;
+  response.content_type = "application/x-pcapng";
+  response.body = call_pcapng(found->first, found->second);
+  std::string name = "call";
+  for (const char c : call_id) name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  response.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + name.substr(0, 64) + ".pcapng\"");
+  return response;
 }
 
 web::HttpResponse AdminApi::channel_service(const std::string& span, const std::string& channel,

@@ -10,6 +10,8 @@
 //   PUT    /api/{...}/NAME                   replace one   DELETE /api/{...}/NAME   remove one
 //   POST   /api/route-test                   {"uri", "from"} or {"span", "number", "from"}
 //   GET    /api/calls?since&until&number&trunk_group&cause&limit[&format=csv]
+//   GET    /api/calls/ladder?call_id=X       a finished call's SIP and Q.931 messages
+//   GET    /api/calls/pcap?call_id=X         the same as a pcapng file
 //   POST   /api/calls/LEG/hangup
 //   POST   /api/spans/SPAN/channels/N/service   {"in_service": false}
 
@@ -40,6 +42,7 @@ class AdminApi final : public web::AdminBackend {
   web::HttpResponse put_plan(const std::string& body);
   web::HttpResponse route_test(const std::string& body);
   web::HttpResponse calls(const web::ApiRequest& request);
+  web::HttpResponse call_trace(const web::ApiRequest& request, bool pcap);
   web::HttpResponse channel_service(const std::string& span, const std::string& channel,
                                     const std::string& body);
   web::HttpResponse command_response(const std::string& line);

@@ -70,6 +70,7 @@ Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log l
     : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
   records_ = std::make_unique<CallRecordStore>(options_.data_dir + "/calls.db");
+  traces_ = std::make_unique<CallTraceStore>(options_.data_dir + "/calls.db");
   make_pstn();
   make_media();
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
@@ -137,6 +138,9 @@ sip::StackConfig Gateway::sip_config(const dialplan::Plan& plan) {
   config.bind = options_.bind;
   config.port = options_.sip_port;
   config.registrations = registrations_of(plan);
+  config.message_traced = [this](const sip::WireMessage& message) {
+    keep_trace([&] { traces_->add_sip(message); });
+  };
   for (const auto& r : config.registrations) registrations_[r.name] = "pending";
   config.registration_changed = [this](const std::string& name, int status,
                                        const std::string& phrase, bool removed) {
@@ -191,6 +195,7 @@ void Gateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   if (!options_.quiet) bridge_config.log = log_;
   bridge_config.record = [this](const core::CallRecord& record) {
     count(record);
+    keep_trace([&] { traces_->add_call(record); });
     try {
       records_->append(record);
     } catch (const std::exception& error) {
@@ -265,6 +270,9 @@ void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
       config.side = trunk.side;
       config.switchtype = trunk.switchtype;
       config.debug = options_.debug_isdn;
+      config.frame_tap = [this, name](bool sent, std::span<const std::byte> frame) {
+        keep_trace([&] { traces_->add_frame(name, sent, frame); });
+      };
       if (!options_.quiet || options_.debug_isdn) config.log = log_;
       spans_.push_back(
           std::make_unique<isdn::PriSpan>(control_, *span, config, bridge_->listener_for(name)));
@@ -276,6 +284,15 @@ void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
       }
       bridge_->add_span(name, *spans_.back());
     }
+  }
+}
+
+// A trace that cannot be written (disk full) is logged, and the call goes on.
+void Gateway::keep_trace(const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const std::exception& error) {
+    log_(std::string("call traces: ") + error.what());
   }
 }
 

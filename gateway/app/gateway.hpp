@@ -30,8 +30,10 @@
 #include "drivers/pstnsim/control_server.hpp"
 #include "drivers/pstnsim/pstn_switch.hpp"
 #include "gateway/app/call_record_store.hpp"
+#include "gateway/app/call_trace_store.hpp"
 #include "gateway/app/demo_plan.hpp"
 #include "gateway/app/options.hpp"
+#include "gateway/app/pcapng.hpp"
 #include "gateway/core/call_bridge.hpp"
 #include "gateway/media/media_engine.hpp"
 #include "gateway/sip/stack.hpp"
@@ -97,6 +99,11 @@ class Gateway {
   }
   [[nodiscard]] const CallRecordStore& records() const noexcept { return *records_; }
   [[nodiscard]] const CallCounters& counters() const noexcept { return counters_; }
+  // A finished call's SIP and Q.931 messages, and how to draw them as a capture.
+  [[nodiscard]] std::optional<CallTrace> trace(const std::string& call_id) const {
+    return traces_->trace(call_id);
+  }
+  [[nodiscard]] CaptureEnds capture_ends(const std::string& span) const;
 
  private:
   // The constructor's steps, in order.
@@ -108,6 +115,7 @@ class Gateway {
   void make_bridge(std::shared_ptr<const dialplan::Router> router);
   void add_spans(const std::vector<dialplan::Trunk>& trunks);
   void on_switch_thread(const std::function<void()>& work);
+  void keep_trace(const std::function<void()>& write);
 
   std::string execute(const std::string& line,
                       const std::function<void(const std::string&)>& events);
@@ -145,6 +153,7 @@ class Gateway {
   std::unique_ptr<pstnsim::PstnSwitch> pstn_;
   std::thread sim_thread_;
   std::unique_ptr<CallRecordStore> records_;
+  std::unique_ptr<CallTraceStore> traces_;
   std::unique_ptr<media::MediaEngine> media_;
   std::unique_ptr<sip::Stack> sip_;
   std::unique_ptr<core::CallBridge> bridge_;

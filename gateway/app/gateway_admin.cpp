@@ -98,6 +98,15 @@ std::string Gateway::apply(const std::shared_ptr<const dialplan::Router>& router
   return answer;
 }
 
+CaptureEnds Gateway::capture_ends(const std::string& span) const {
+  CaptureEnds ends;
+  ends.sip_address = options_.bind;
+  ends.sip_port = options_.sip_port;
+  const auto* trunk = bridge_->router().plan().trunk_of_span(span);
+  ends.network_side = trunk != nullptr && trunk->side == isdn::Side::net;
+  return ends;
+}
+
 void Gateway::count(const core::CallRecord& record) {
   const std::string direction = record.from_pstn ? "from-pstn" : "to-pstn";
   ++counters_.calls[{direction, record.answered ? "answered" : "unanswered"}];

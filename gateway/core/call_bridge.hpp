@@ -31,6 +31,7 @@ struct CallRecord {
   std::string trunk_group;    // the group it went out on (the last one tried)
   std::string span;
   int timeslot = 0;
+  int call_reference = -1;  // its Q.931 call reference on the span; -1: none
   std::chrono::system_clock::time_point start{};
   std::optional<std::chrono::system_clock::time_point> answered;
   std::chrono::system_clock::time_point end{};

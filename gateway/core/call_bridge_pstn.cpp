@@ -105,6 +105,7 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
   call.record.route = call.decision.route;
   call.record.span = span_name;
   call.record.timeslot = pri.timeslot(id);
+  call.record.call_reference = pri.call_reference(id).value_or(-1);
 
   const dialplan::SipChoice& sip = *call.decision.sip;
   sip::OutgoingInvite& invite = call.invite;

@@ -203,6 +203,7 @@ bool CallBridge::place_on_trunk(Call& call, const dialplan::GroupChoice& group,
       call.record.span = slot.name;
       call.record.called_number = setup.called.digits;
       call.record.timeslot = slot.pri->timeslot(placed.call);
+      call.record.call_reference = slot.pri->call_reference(placed.call).value_or(-1);
       by_isdn_[{index, placed.call}] = call.leg;
       note("call ", call.leg, ": route ", call.decision.route, ", SETUP to ", setup.called.digits,
            " (", isdn::to_string(setup.called.ton), "/", isdn::to_string(setup.called.npi), ") on ",

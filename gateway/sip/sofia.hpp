@@ -15,11 +15,14 @@ struct LegRecord;
 #define NUA_HMAGIC_T gw::sip::LegRecord
 #define SU_TIMER_ARG_T gw::sip::LegRecord
 
+#include <sofia-sip/msg.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <memory>
 

@@ -5,6 +5,10 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
+#include <array>
+#include <boost/asio/post.hpp>
+#include <cstdio>
 
 #include <cerrno>
 #include <system_error>
@@ -29,6 +33,11 @@ void nua_trampoline(nua_event_t event, int status, char const* phrase, nua_t* /*
                     SofiaThread* self, nua_handle_t* handle, LegRecord* leg, sip_t const* sip,
                     tagi_t* tags) {
   self->on_nua_event(event, status, phrase, handle, leg, sip, tags);
+}
+
+// su_log's output, while call traces are on; `stream` is the SofiaThread.
+void log_trampoline(void* stream, char const* format, va_list arguments) {
+  static_cast<SofiaThread*>(stream)->on_log(format, arguments);
 }
 
 int wakeup_trampoline(SofiaThread* self, su_wait_t* /*wait*/, su_wakeup_arg_t* /*arg*/) {
@@ -76,6 +85,7 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
       registration_config_(config.registrations),
       registration_changed_(config.registration_changed),
       retry_after_seconds_(config.retry_after_seconds),
+      message_traced_(config.message_traced),
       control_(control),
       handler_(handler),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
@@ -94,6 +104,35 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
     thread_.join();
     throw std::runtime_error(error);
   }
+}
+
+void SofiaThread::on_log(const char* format, va_list arguments) {
+  std::array<char, 4096> text{};
+  const int length = std::vsnprintf(text.data(), text.size(), format, arguments);
+  if (length <= 0) return;
+  wire_log_->feed({text.data(), std::min(static_cast<std::size_t>(length), text.size() - 1)});
+}
+
+// Read back with Sofia's own parser for what the trace files it under.
+void SofiaThread::traced(WireMessage message) {
+  const std::unique_ptr<msg_t, decltype(&msg_destroy)> parsed(
+      msg_make(sip_default_mclass(), 0, message.text.data(),
+               static_cast<ssize_t>(message.text.size())),
+      &msg_destroy);
+  if (const sip_t* sip = parsed ? sip_object(parsed.get()) : nullptr) {
+    if (sip->sip_call_id != nullptr && sip->sip_call_id->i_id != nullptr) {
+      message.call_id = sip->sip_call_id->i_id;
+    }
+    if (sip->sip_request != nullptr && sip->sip_request->rq_method_name != nullptr) {
+      message.summary = sip->sip_request->rq_method_name;
+    } else if (sip->sip_status != nullptr) {
+      message.summary = std::to_string(sip->sip_status->st_status) + " " +
+                        (sip->sip_status->st_phrase != nullptr ? sip->sip_status->st_phrase : "");
+    }
+  }
+  boost::asio::post(control_, [sink = message_traced_, message = std::move(message)]() mutable {
+    sink(std::move(message));
+  });
 }
 
 SofiaThread::~SofiaThread() {
@@ -129,12 +168,23 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   su_wait_create(wait, wake_fd_.get(), SU_WAIT_IN);
   su_root_register(root_, wait, wakeup_trampoline, nullptr, 0);
   const std::string url = "sip:" + config.bind + ":" + std::to_string(config.port);
+  if (message_traced_) {
+    // tport prints each message through su_log's default log: take it there.
+    wire_log_ = std::make_unique<WireLogAssembler>(
+        [this](WireMessage message) { traced(std::move(message)); },
+        [](std::string_view line) {
+          std::fprintf(stderr, "sofia: %.*s\n", static_cast<int>(line.size()), line.data());
+        });
+    su_log_redirect(su_log_default, log_trampoline, this);
+  }
   nua_ = nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
+                    TAG_IF(message_traced_ != nullptr, TPTAG_LOG(1)),
                     // Call control answers SDP itself: no Sofia SOA.
                     NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),
                     NUTAG_AUTOALERT(0), NUTAG_ALLOW(kAllow), SIPTAG_ACCEPT_STR(kAccept),
                     SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
   if (nua_ == nullptr) {
+    if (wire_log_) su_log_redirect(su_log_default, nullptr, nullptr);
     su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
     su_root_destroy(root_);
     su_deinit();
@@ -156,6 +206,7 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   }
   registrations_.clear();
   nua_destroy(nua_);
+  if (wire_log_) su_log_redirect(su_log_default, nullptr, nullptr);
   su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
   su_root_destroy(root_);
   su_deinit();

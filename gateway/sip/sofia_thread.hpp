@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <cstdarg>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -62,6 +63,8 @@ class SofiaThread {
                     LegRecord* leg, const sip_t* sip, tagi_t* tags);
   void on_wakeup();
   void on_register_retry(LegRecord* record);
+  void on_log(const char* format, va_list arguments);
+  void traced(WireMessage message);
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
@@ -93,6 +96,8 @@ class SofiaThread {
   std::function<void(const std::string&, int, const std::string&, bool)> registration_changed_;
   std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only
   int retry_after_seconds_ = 30;
+  std::function<void(WireMessage)> message_traced_;
+  std::unique_ptr<WireLogAssembler> wire_log_;  // SIP thread only
   boost::asio::io_context& control_;
   CallHandler& handler_;
   su_root_t* root_ = nullptr;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/sip/sip_call.hpp"
+#include "gateway/sip/wire_log.hpp"
 
 namespace gw::sip {
 
@@ -39,6 +40,8 @@ struct StackConfig {
   // binding away), on the control thread.
   std::function<void(const std::string& name, int status, const std::string& phrase, bool removed)>
       registration_changed;
+  // Every SIP message sent or received, on the control thread; empty: not traced.
+  std::function<void(WireMessage)> message_traced;
 };
 
 class SofiaThread;

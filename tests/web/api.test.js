@@ -2,9 +2,13 @@
 // 401, a change without the CSRF token is 403, bad input is 400 naming the
 // field with nothing written, repeated failed log-ins lock the user out.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import https from 'node:https';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { Gateway, logIn, request } from './gateway.js';
+import { Gateway, logIn, request, SIPP_SCENARIOS } from './gateway.js';
 
 const gateway = new Gateway();
 let session;
@@ -154,4 +158,59 @@ test('five failed log-ins lock the user, even against the right password', async
   // The session opened before the lockout goes on working.
   const status = await request(gateway, 'GET', '/api/status', { cookie: session.cookie });
   assert.equal(status.status, 200);
+});
+
+test('a finished call has its ladder and a pcap Wireshark decodes as SIP and Q.931', async () => {
+  const sipp = spawnSync('sipp', [`127.0.0.1:${gateway.sipPort}`, '-sf', `${SIPP_SCENARIOS}/call.xml`,
+    '-m', '1', '-d', '300', '-i', '127.0.0.1', '-p', String(gateway.sipPort + 2),
+    '-key', 'ruri', 'sip:7773660;phone-context=p1234@127.0.0.1;user=phone',
+    '-key', 'rtp_port', String(gateway.sipPort + 3), '-mp', String(gateway.sipPort + 3), '-rtp_echo',
+    '-nostdin', '-timeout', '20s', '-timeout_error'], { cwd: gateway.dir, encoding: 'utf8', timeout: 30000 });
+  assert.equal(sipp.status, 0, sipp.stdout + sipp.stderr);
+  let records;
+  for (let i = 0; i < 50 && !records?.body.rows.length; i += 1) {
+    records = await request(gateway, 'GET', '/api/calls?number=7773660&limit=1', { cookie: session.cookie });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const callId = records.body.rows[0][records.body.columns.indexOf('call-id')];
+  const ladder = await request(gateway, 'GET', `/api/calls/ladder?call_id=${encodeURIComponent(callId)}`,
+    { cookie: session.cookie });
+  assert.equal(ladder.status, 200);
+  const seen = ladder.body.messages.map((m) => `${m.protocol} ${m.direction} ${m.summary}`);
+  for (const expected of ['sip received INVITE', 'sip sent 180 Ringing', 'sip sent 200 OK', 'sip received ACK',
+    'sip received BYE', 'q931 sent SETUP', 'q931 received CONNECT', 'q931 sent DISCONNECT',
+    'q931 received RELEASE', 'q931 sent RELEASE COMPLETE']) {
+    assert.ok(seen.includes(expected), `${expected} in ${seen.join(', ')}`);
+  }
+  assert.ok(seen.indexOf('sip received INVITE') < seen.indexOf('q931 sent SETUP'));
+  assert.ok(seen.indexOf('q931 received CONNECT') < seen.indexOf('sip sent 200 OK'));
+  const invite = ladder.body.messages.find((m) => m.summary === 'INVITE');
+  assert.match(invite.content, /^INVITE sip:7773660;phone-context=p1234@127\.0\.0\.1;user=phone SIP\/2\.0\r\n/);
+
+  const pcap = await new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port: gateway.httpPort, rejectUnauthorized: false,
+      path: `/api/calls/pcap?call_id=${encodeURIComponent(callId)}`, headers: { Cookie: session.cookie } },
+    (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+  assert.equal(pcap.status, 200);
+  assert.match(pcap.headers['content-disposition'], /attachment; filename=".*\.pcapng"/);
+  const file = path.join(gateway.dir, 'call.pcapng');
+  writeFileSync(file, pcap.body);
+  const decoded = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'],
+    { encoding: 'utf8' });
+  assert.equal(decoded.status, 0, decoded.stderr);
+  assert.match(decoded.stdout, /^SIP\/SDP\tRequest: INVITE sip:7773660/m);
+  assert.match(decoded.stdout, /^SIP\tRequest: BYE/m);
+  assert.match(decoded.stdout, /^Q\.931\t.*SETUP$/m);
+  assert.match(decoded.stdout, /^Q\.931\t.*RELEASE COMPLETE$/m);
+
+  const unknown = await request(gateway, 'GET', '/api/calls/ladder?call_id=nope', { cookie: session.cookie });
+  assert.equal(unknown.status, 404);
+  const missing = await request(gateway, 'GET', '/api/calls/ladder', { cookie: session.cookie });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.field, 'call_id');
 });

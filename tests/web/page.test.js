@@ -122,6 +122,23 @@ test('a call placed with SIPp shows live, is hung up from the page and has its r
   assert.match(text, /LAB/);
   assert.match(await page.locator('#csv-link').getAttribute('href'), /format=csv.*number=2005550100|number=2005550100.*format=csv/);
   await shot('6-record');
+  // Its ladder: the SIP dialogue and the Q.931 one side by side.
+  await record.locator('text=ladder').click();
+  const ladder = page.locator('#ladder-body');
+  await ladder.locator('.sip .label', { hasText: 'INVITE' }).waitFor();
+  const labels = await ladder.locator('.label').allInnerTexts();
+  for (const expected of ['INVITE', '200 OK', 'ACK', 'BYE', 'SETUP', 'CALL PROCEEDING', 'CONNECT',
+    'DISCONNECT', 'RELEASE', 'RELEASE COMPLETE']) {
+    assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
+  }
+  // The operator's hang-up: DISCONNECT to the PSTN and BYE to the caller, after the CONNECT.
+  assert.ok(labels.indexOf('CONNECT') < labels.indexOf('DISCONNECT'));
+  assert.ok(labels.indexOf('INVITE') < labels.indexOf('SETUP'));
+  await ladder.locator('.q931 .label', { hasText: /^SETUP$/ }).click();
+  assert.match(await page.locator('#ladder-detail').innerText(), /^SETUP \(sent, span5\)/);
+  assert.match(await page.locator('#ladder-pcap').getAttribute('href'), /^\/api\/calls\/pcap\?call_id=/);
+  await shot('7-ladder');
+  await page.click('#ladder-close');
 });
 
 test('a B-channel taken out of service from the page is shown so, and comes back', async () => {

@@ -1,5 +1,6 @@
 // Call records: filters, a table, and the same search as CSV.
 import { api, element } from './api.js';
+import { LadderView } from './ladder.js';
 
 function query(form) {
   const parameters = new URLSearchParams();
@@ -15,6 +16,7 @@ function query(form) {
 export class RecordsView {
   constructor() {
     this.form = document.getElementById('record-filter');
+    this.ladder = new LadderView();
     this.form.addEventListener('submit', (event) => { event.preventDefault(); this.search(); });
   }
 
@@ -27,13 +29,24 @@ export class RecordsView {
     error.textContent = '';
     try {
       const found = await api('GET', `/api/calls?${parameters}`);
+      const callId = found.columns.indexOf('call-id');
       document.getElementById('record-table').replaceChildren(
-        element('thead', {}, element('tr', {}, found.columns.map((c) => element('th', {}, c)))),
+        element('thead', {}, element('tr', {}, element('th'), found.columns.map((c) => element('th', {}, c)))),
         element('tbody', {}, found.rows.length
-          ? found.rows.map((row) => element('tr', {}, row.map((value) => element('td', {}, value))))
-          : element('tr', {}, element('td', { colspan: found.columns.length, class: 'hint' }, 'no calls found'))));
+          ? found.rows.map((row) => element('tr', {},
+            element('td', {}, element('button', { class: 'link', onclick: () => this.showLadder(row[callId]) }, 'ladder')),
+            row.map((value) => element('td', {}, value))))
+          : element('tr', {}, element('td', { colspan: found.columns.length + 1, class: 'hint' }, 'no calls found'))));
     } catch (failure) {
       error.textContent = failure.message;
+    }
+  }
+
+  async showLadder(callId) {
+    try {
+      await this.ladder.show(callId);
+    } catch (failure) {
+      document.getElementById('record-error').textContent = failure.message;
     }
   }
 }

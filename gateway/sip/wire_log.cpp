@@ -1,0 +1,77 @@
+#include "gateway/sip/wire_log.hpp"
+
+#include <charconv>
+
+namespace gw::sip {
+namespace {
+
+constexpr std::string_view kIndent = "   ";
+
+bool is_separator(std::string_view line) {
+  return line.size() > 20 && line.substr(0, 3) == kIndent &&
+         line.find_first_not_of('-', 3) == std::string_view::npos;
+}
+
+}  // namespace
+
+WireLogAssembler::WireLogAssembler(MessageSink on_message, LineSink on_other_line)
+    : on_message_(std::move(on_message)), on_other_line_(std::move(on_other_line)) {}
+
+void WireLogAssembler::feed(std::string_view text) {
+  pending_ += text;
+  std::size_t from = 0;
+  for (auto newline = pending_.find('\n'); newline != std::string::npos;
+       newline = pending_.find('\n', from)) {
+    line(std::string_view(pending_).substr(from, newline - from));
+    from = newline + 1;
+  }
+  pending_.erase(0, from);
+}
+
+// "send 512 bytes to udp/[127.0.0.1]:5061 at 10:04:05.123456:"
+bool WireLogAssembler::start(std::string_view stamp) {
+  const bool sent = stamp.rfind("send ", 0) == 0;
+  if (!sent && stamp.rfind("recv ", 0) != 0) return false;
+  const auto way = stamp.find(sent ? " bytes to " : " bytes from ");
+  const auto open = stamp.find("/[");
+  const auto close = stamp.find("]:", open);
+  if (way == std::string_view::npos || open == std::string_view::npos ||
+      close == std::string_view::npos) {
+    return false;
+  }
+  const auto transport_at = way + (sent ? 10 : 12);
+  message_ = WireMessage{};
+  message_.time = std::chrono::system_clock::now();
+  message_.sent = sent;
+  message_.transport = std::string(stamp.substr(transport_at, open - transport_at));
+  message_.peer_address = std::string(stamp.substr(open + 2, close - open - 2));
+  const auto port = stamp.substr(close + 2);
+  std::from_chars(port.data(), port.data() + port.size(), message_.peer_port);
+  return true;
+}
+
+void WireLogAssembler::line(std::string_view text) {
+  switch (state_) {
+    case State::outside:
+      if (start(text)) {
+        state_ = State::header_separator;
+      } else if (!text.empty() && on_other_line_) {
+        on_other_line_(text);
+      }
+      return;
+    case State::header_separator:
+      state_ = is_separator(text) ? State::body : State::outside;
+      return;
+    case State::body:
+      if (is_separator(text)) {
+        state_ = State::outside;
+        if (on_message_) on_message_(std::move(message_));
+        return;
+      }
+      if (text.substr(0, 3) == kIndent) text.remove_prefix(3);
+      message_.text.append(text).append("\r\n");
+      return;
+  }
+}
+
+}  // namespace gw::sip

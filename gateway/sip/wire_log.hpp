@@ -1,0 +1,49 @@
+#pragma once
+// Every SIP message the stack sends or receives, as it went on the wire, for
+// call traces (the ladder diagram and the pcap of a call). Sofia's tport
+// module prints each message through su_log when TPTAG_LOG is on: a stamp
+// line ("send 512 bytes to udp/[127.0.0.1]:5061 at 10:04:05.123456:"), a
+// separator, the message's lines indented by three spaces (CR and LF
+// dropped), and a separator. WireLogAssembler puts the messages back
+// together from those fragments; other log text is passed on as lines.
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace gw::sip {
+
+struct WireMessage {
+  std::chrono::system_clock::time_point time;
+  bool sent = false;
+  std::string transport;  // "udp", "tcp"
+  std::string peer_address;
+  int peer_port = 0;
+  std::string text;  // the message with CRLF line ends
+  // Read back by Sofia's parser: its Call-ID, and "INVITE" or "180 Ringing".
+  std::string call_id;
+  std::string summary;
+};
+
+class WireLogAssembler {
+ public:
+  using MessageSink = std::function<void(WireMessage)>;
+  using LineSink = std::function<void(std::string_view)>;
+  WireLogAssembler(MessageSink on_message, LineSink on_other_line);
+
+  // One su_log call's text.
+  void feed(std::string_view text);
+
+ private:
+  void line(std::string_view text);
+  bool start(std::string_view stamp);
+
+  MessageSink on_message_;
+  LineSink on_other_line_;
+  std::string pending_;  // text after the last newline
+  enum class State { outside, header_separator, body } state_ = State::outside;
+  WireMessage message_;
+};
+
+}  // namespace gw::sip
