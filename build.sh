@@ -10,7 +10,7 @@ JOBS=$(nproc)
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev)
-TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark
+TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev
   qemu-system-x86 busybox-static cpio kmod)
 
 install_missing() {
@@ -93,12 +93,14 @@ case "${1:-}" in
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     check_style
     echo "### tests"
-    ctest --test-dir build --output-on-failure -j"$JOBS" -LE hardware
+    ctest --test-dir build --output-on-failure -j"$JOBS" -LE "hardware|package"
     configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPGW_SANITIZE=ON
     echo "### tests under AddressSanitizer and UndefinedBehaviorSanitizer"
     ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$ROOT/tests/lsan.supp" \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE hardware
+      ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE "hardware|package"
+    echo "### package: the .deb in a clean Debian 12 root"
+    ctest --test-dir build --output-on-failure -L package
     echo "### hardware: the real DAHDI driver in a virtual machine"
     ctest --test-dir build --output-on-failure -L hardware
     ;;

@@ -1,0 +1,119 @@
+// The pieces of call traces: SIP messages put back together from Sofia's
+// tport log, Q.931 headers read from LAPD frames, and the pcapng file.
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "drivers/isdn/q931_frame.hpp"
+#include "gateway/app/pcapng.hpp"
+#include "gateway/sip/wire_log.hpp"
+
+namespace {
+
+std::vector<std::byte> bytes(std::initializer_list<int> values) {
+  std::vector<std::byte> out;
+  for (const int value : values) out.push_back(static_cast<std::byte>(value));
+  return out;
+}
+
+// Fed as Sofia 1.12.11's tport_log_msg() calls su_log: the stamp with the
+// first separator, then each line's text and its newline separately.
+TEST(WireLog, PutsAMessageBackTogetherFromTportLogFragments) {
+  std::vector<gw::sip::WireMessage> messages;
+  std::vector<std::string> others;
+  gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
+                                [&](std::string_view line) { others.emplace_back(line); });
+  const std::string separator =
+      "------------------------------------------------------------------------\n";
+  log.feed("recv 120 bytes from udp/[127.0.0.1]:5061 at 10:04:05.123456:\n   " + separator);
+  for (const char* line : {"BYE sip:gw SIP/2.0", "Call-ID: abc@host", "Content-Length: 0", ""}) {
+    log.feed(std::string("   ") + line);
+    log.feed("\n");
+  }
+  log.feed("   " + separator);
+  log.feed("nta: something else\n");
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_FALSE(messages[0].sent);
+  EXPECT_EQ(messages[0].transport, "udp");
+  EXPECT_EQ(messages[0].peer_address, "127.0.0.1");
+  EXPECT_EQ(messages[0].peer_port, 5061);
+  EXPECT_EQ(messages[0].text,
+            "BYE sip:gw SIP/2.0\r\nCall-ID: abc@host\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(others, std::vector<std::string>{"nta: something else"});
+}
+
+TEST(WireLog, ReadsASentMessageToAnIpv6Peer) {
+  std::vector<gw::sip::WireMessage> messages;
+  gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
+                                nullptr);
+  log.feed(
+      "send 30 bytes to tcp/[::1]:5070 at 10:04:05.123456:\n   ---------------------------"
+      "---------------------------------------------\n   SIP/2.0 200 OK\n   \n   -------------"
+      "-----------------------------------------------------------\n");
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_TRUE(messages[0].sent);
+  EXPECT_EQ(messages[0].transport, "tcp");
+  EXPECT_EQ(messages[0].peer_address, "::1");
+  EXPECT_EQ(messages[0].peer_port, 5070);
+  EXPECT_EQ(messages[0].text, "SIP/2.0 200 OK\r\n\r\n");
+}
+
+TEST(Q931Frame, ReadsTheCallReferenceAndMessageTypeOfAnIFrame) {
+  // SAPI 0 TEI 0, I-frame N(S) N(R), Q.931: PD 08, CR length 2, CR 0x0001 then
+  // with the flag (from the destination), message type CONNECT.
+  const auto frame = bytes({0x00, 0x01, 0x14, 0x14, 0x08, 0x02, 0x80, 0x01, 0x07, 0x18});
+  const auto header = gw::isdn::q931_header(frame);
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->call_reference, 1);
+  EXPECT_TRUE(header->from_destination);
+  EXPECT_EQ(gw::isdn::q931_message_name(header->message_type), "CONNECT");
+}
+
+TEST(Q931Frame, IgnoresSupervisoryFramesOtherSapisAndShortFrames) {
+  EXPECT_FALSE(gw::isdn::q931_header(bytes({0x00, 0x01, 0x01, 0x15})));        // RR
+  EXPECT_FALSE(gw::isdn::q931_header(bytes({0x00, 0x01, 0x7f})));              // SABME
+  EXPECT_FALSE(gw::isdn::q931_header(bytes({0xfc, 0x01, 0x00, 0x00, 0x08})));  // SAPI 63
+  EXPECT_FALSE(gw::isdn::q931_header(bytes({0x00, 0x01, 0x00, 0x00, 0x08, 0x02, 0x00})));
+  const auto restart =
+      gw::isdn::q931_header(bytes({0x00, 0x01, 0x00, 0x00, 0x08, 0x02, 0x00, 0x00, 0x46}));
+  ASSERT_TRUE(restart);
+  EXPECT_EQ(restart->call_reference, 0) << "the global call reference";
+  EXPECT_EQ(gw::isdn::q931_message_name(0x46), "RESTART");
+  EXPECT_EQ(gw::isdn::q931_message_name(0x99), "message 0x99");
+}
+
+std::uint32_t le32_at(const std::string& data, std::size_t at) {
+  std::uint32_t value = 0;
+  for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<std::uint8_t>(data[at + i]);
+  return value;
+}
+
+TEST(Pcapng, HasASectionTwoInterfacesAndAPacketPerMessage) {
+  gw::app::CallTrace trace;
+  gw::app::TracedMessage invite;
+  invite.time_us = 1'000'000;
+  invite.peer_address = "127.0.0.1";
+  invite.peer_port = 5061;
+  invite.content = "INVITE sip:x SIP/2.0\r\n\r\n";
+  gw::app::TracedMessage setup;
+  setup.sip = false;
+  setup.sent = true;
+  setup.time_us = 1'000'500;
+  setup.content = std::string("\x00\x01\x00\x00\x08\x02\x00\x01\x05", 9);
+  trace.messages = {invite, setup};
+  const auto file = gw::app::call_pcapng(trace, {"127.0.0.1", 5060, false});
+  // Blocks: type, total length (a multiple of 4, repeated at the end).
+  std::vector<std::uint32_t> types;
+  for (std::size_t at = 0; at < file.size();) {
+    const auto length = le32_at(file, at + 4);
+    ASSERT_EQ(length % 4, 0U);
+    ASSERT_EQ(le32_at(file, at + length - 4), length);
+    types.push_back(le32_at(file, at));
+    at += length;
+  }
+  EXPECT_EQ(types, (std::vector<std::uint32_t>{0x0a0d0d0a, 1, 1, 6, 6}));
+  EXPECT_NE(file.find("INVITE sip:x SIP/2.0"), std::string::npos);
+}
+
+}  // namespace
