@@ -17,17 +17,23 @@
 #include "gateway/app/gateway.hpp"
 #include "gateway/app/plan_commands.hpp"
 #include "gateway/app/web_setup.hpp"
+#include "gateway/systemd/journal.hpp"
 #include "gateway/systemd/service_notifier.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-// Log lines go to stderr with a timestamp (journald adds its own under
-// systemd); several threads log, so a line is written whole.
-class StderrLog {
+// Log lines go to stderr with a timestamp, or under systemd to the journal
+// with a call's leg and Call-ID as fields; several threads log, so a line
+// is written whole.
+class DaemonLog {
  public:
   void operator()(std::string_view line) {
+    if (journal_.connected()) {
+      journal_.send(line);
+      return;
+    }
     const auto now = std::chrono::system_clock::now();
     const auto millis =
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
@@ -43,12 +49,13 @@ class StderrLog {
   }
 
  private:
+  gw::service::Journal journal_;
   std::mutex mutex_;
 };
 
 int run_gateway(const gw::app::Options& options) {
-  StderrLog stderr_log;
-  const gw::app::Log log = [&stderr_log](std::string_view line) { stderr_log(line); };
+  DaemonLog daemon_log;
+  const gw::app::Log log = [&daemon_log](std::string_view line) { daemon_log(line); };
   boost::asio::io_context control;
   gw::service::ServiceNotifier service(control);
   gw::app::Gateway gateway(control, options, log);

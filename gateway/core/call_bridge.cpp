@@ -60,12 +60,12 @@ CallBridge::Call* CallBridge::find(std::size_t span, isdn::CallId id) {
 bool CallBridge::advance(Call& call, BridgeEvent event) {
   const auto next = next_state(call.state, event);
   if (!next) {
-    note("call ", call.leg, ": ", to_string(event), " ignored in ", to_string(call.state));
+    note_call(call, "", to_string(event), " ignored in ", to_string(call.state));
     return false;
   }
   if (*next != call.state) {
-    note("call ", call.leg, ": ", to_string(call.state), " -> ", to_string(*next), " (",
-         to_string(event), ")");
+    note_call(call, "", to_string(call.state), " -> ", to_string(*next), " (", to_string(event),
+              ")");
   }
   call.state = *next;
   return true;
@@ -81,8 +81,8 @@ void CallBridge::on_invite(const sip::InviteRequest& request) {
   call.record.request_uri = request.request_uri;
   call.record.start = std::chrono::system_clock::now();
   calls_.emplace(request.leg, std::move(owned));
-  note("call ", call.leg, ": INVITE ", request.request_uri, " from ", request.from_uri, " (",
-       request.source, ")");
+  note_call(call, "INVITE ", request.request_uri, " from ", request.from_uri, " (", request.source,
+            ")");
 
   // A body we cannot read is the request's fault whatever it asks for
   // (RFC 3261 21.4.13 / 8.2.3): answered before routing.
@@ -104,8 +104,8 @@ void CallBridge::refuse(Call& call, int status, std::optional<isdn::Cause> cause
   if (cause) response.reason = reason_header(*cause);
   if (status == 503) response.retry_after_seconds = config_.retry_after_seconds;
   response.warning = std::move(warning);
-  note("call ", call.leg, ": refused ", status,
-       response.warning.empty() ? "" : " (" + response.warning + ")");
+  note_call(call, "refused ", status,
+            response.warning.empty() ? "" : " (" + response.warning + ")");
   sip_.respond(call.leg, std::move(response));
   call.final_sent = true;
   call.record.sip_status = status;
@@ -143,7 +143,7 @@ void CallBridge::take_answer(Call& call, const sip::Body& answer) {
   } else if (problem.empty()) {
     problem = "the ACK carried no answer to our offer";
   }
-  note("call ", call.leg, ": ", problem, "; hanging up");
+  note_call(call, "", problem, "; hanging up");
   call.record.ended_by = "gateway";
   sip_.bye(call.leg, "SIP;cause=488;text=\"" + problem + "\"");
   clear_isdn(call, isdn::Cause::bearer_capability_not_implemented);
@@ -191,8 +191,8 @@ void CallBridge::answer_reinvite(Call& call, const sip::Body& offer) {
     return;
   }
   auto& accepted = std::get<media::Answer>(answer);
-  note("call ", call.leg, ": re-INVITE, audio to the caller ", accepted.media.send ? "on" : "held",
-       ", from the caller ", accepted.media.receive ? "on" : "off");
+  note_call(call, "re-INVITE, audio to the caller ", accepted.media.send ? "on" : "held",
+            ", from the caller ", accepted.media.receive ? "on" : "off");
   call.negotiated = accepted.media;
   media_.update(*call.media, call.negotiated);
   response.sdp = std::move(accepted.sdp);
@@ -228,7 +228,7 @@ void CallBridge::on_terminated(sip::LegId leg, int status, const std::string& ph
   if (call == nullptr) return;
   if (call->isdn != 0) {
     // The dialog failed under us (no ACK, transport error).
-    note("call ", leg, ": SIP dialog ended (", status, " ", phrase, ")");
+    note_call(*call, "SIP dialog ended (", status, " ", phrase, ")");
     if (call->record.ended_by.empty()) call->record.ended_by = "caller";
     clear_isdn(*call, call->state == BridgeState::answered ? isdn::Cause::recovery_on_timer_expiry
                                                            : isdn::Cause::temporary_failure);

@@ -173,6 +173,8 @@ class CallBridge final : public sip::CallHandler {
   Call* find(std::size_t span, isdn::CallId id);
   template <typename... Parts>
   void note(const Parts&... parts) const;
+  template <typename... Parts>
+  void note_call(const Call& call, const Parts&... parts) const;
 
   boost::asio::io_context& io_;
   sip::SipLegs& sip_;

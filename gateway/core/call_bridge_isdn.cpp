@@ -56,7 +56,7 @@ void CallBridge::send_answer(Call& call) {
         media::make_offer(config_.capabilities, media_.local_endpoint(*call.media), call.origin);
     response.sdp = call.our_offer;
   }
-  note("call ", call.leg, ": answered");
+  note_call(call, "answered");
   sip_.respond(call.leg, std::move(response));
 }
 
@@ -66,8 +66,7 @@ void CallBridge::start_media(Call& call) {
   std::error_code error;
   auto bearer = pri.span().open_bearer(pri.timeslot(call.isdn), error);
   if (!bearer) {
-    note("call ", call.leg, ": B-channel ", pri.timeslot(call.isdn),
-         " would not open: ", error.message());
+    note_call(call, "B-channel ", pri.timeslot(call.isdn), " would not open: ", error.message());
     return;
   }
   media_.start(*call.media, call.negotiated, std::move(bearer), pri.span().law());
@@ -87,8 +86,7 @@ void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause 
   release_media(*call);
   const bool answered = call->final_sent;
   if (!advance(*call, BridgeEvent::isdn_cleared)) return;
-  note("call ", call->leg, ": PSTN cleared, cause ", isdn::to_wire(cause), " (",
-       isdn::to_string(cause), ")");
+  note_call(*call, "PSTN cleared, cause ", isdn::to_wire(cause), " (", isdn::to_string(cause), ")");
   if (answered) {
     sip_.bye(call->leg, reason_header(cause));
     update_capacity();
@@ -130,7 +128,7 @@ void CallBridge::finish(sip::LegId leg) {
   call.record.end = std::chrono::system_clock::now();
   if (call.record.sip_status == 0) call.record.sip_status = 487;
   if (config_.record) config_.record(call.record);
-  note("call ", leg, ": done");
+  note_call(call, "done");
   calls_.erase(found);
   update_capacity();
 }
@@ -149,7 +147,7 @@ bool CallBridge::hang_up(sip::LegId leg, isdn::Cause cause) {
   if (found == nullptr) return false;
   Call& call = *found;
   if (call.state == BridgeState::clearing) return true;
-  note("call ", leg, ": hung up by the gateway, cause ", isdn::to_wire(cause));
+  note_call(call, "hung up by the gateway, cause ", isdn::to_wire(cause));
   call.record.ended_by = "gateway";
   clear_isdn(call, cause);
   release_media(call);

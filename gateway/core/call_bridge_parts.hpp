@@ -83,4 +83,16 @@ void CallBridge::note(const Parts&... parts) const {
   config_.log(line.str());
 }
 
+// A line about one call: "call LEG [CALL-ID]: ...", so that every line of a
+// call can be found by the Call-ID its record and ladder show (and the
+// journal gets it as a field).
+template <typename... Parts>
+void CallBridge::note_call(const Call& call, const Parts&... parts) const {
+  if (!config_.log) return;
+  std::ostringstream line;
+  line << "call " << call.leg << " [" << call.record.call_id << "]: ";
+  (line << ... << parts);
+  config_.log(line.str());
+}
+
 }  // namespace gw::core

@@ -164,8 +164,8 @@ bool CallBridge::invite_next_peer(Call& call) {
   const sip::LegId leg = sip_.invite(call.invite);
   if (leg == 0) return false;
   rekey(call, leg);
-  note("call ", leg, ": from ", spans_.at(call.span)->name, " B", call.record.timeslot, ", route ",
-       call.decision.route, ", INVITE ", call.invite.request_uri);
+  note_call(call, "from ", spans_.at(call.span)->name, " B", call.record.timeslot, ", route ",
+            call.decision.route, ", INVITE ", call.invite.request_uri);
   return true;
 }
 
@@ -183,7 +183,7 @@ bool CallBridge::take_sip_answer(Call& call, const sip::Body& answer) {
   auto accepted = media::accept_answer(*call.our_offer, *answer.sdp);
   auto* negotiated = std::get_if<media::NegotiatedMedia>(&accepted);
   if (negotiated == nullptr) {
-    note("call ", call.leg, ": ", std::get<media::Rejection>(accepted).reason);
+    note_call(call, "", std::get<media::Rejection>(accepted).reason);
     return false;
   }
   call.negotiated = *negotiated;
@@ -226,7 +226,7 @@ void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
   if (!take_sip_answer(*call, answer) && !call->media_started) {
     // Answered without audio we can carry (RFC 3264: the 2xx must answer
     // our offer): the call is useless to the PSTN caller.
-    note("call ", leg, ": answered without a usable SDP answer; hanging up");
+    note_call(*call, "answered without a usable SDP answer; hanging up");
     call->record.ended_by = "gateway";
     sip_.bye(leg, reason_header(isdn::Cause::bearer_capability_not_implemented));
     clear_isdn(*call, isdn::Cause::bearer_capability_not_implemented);
@@ -241,7 +241,7 @@ void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
   if (!advance(*call, BridgeEvent::sip_answered)) return;
   call->record.answered = std::chrono::system_clock::now();
   spans_.at(call->span)->pri->answer(call->isdn);
-  note("call ", leg, ": answered");
+  note_call(*call, "answered");
 }
 
 void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reason_q850) {
@@ -251,8 +251,8 @@ void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reaso
   const bool heard_nothing = call->state == BridgeState::dialling && !call->media_started;
   if (heard_nothing && peer_failed(status) && call->isdn != 0 &&
       call->peer + 1 < call->decision.sip->peers.size()) {
-    note("call ", leg, ": ", call->decision.sip->peers[call->peer], " answered ", status,
-         ", trying the next peer");
+    note_call(*call, "", call->decision.sip->peers[call->peer], " answered ", status,
+              ", trying the next peer");
     ++call->peer;
     if (invite_next_peer(*call)) {
       advance(*call, BridgeEvent::sip_retry);
@@ -260,8 +260,8 @@ void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reaso
     }
   }
   const isdn::Cause cause = cause_for(status, reason_q850);
-  note("call ", leg, ": SIP refused ", status, ", clearing with cause ", isdn::to_wire(cause), " (",
-       isdn::to_string(cause), ")");
+  note_call(*call, "SIP refused ", status, ", clearing with cause ", isdn::to_wire(cause), " (",
+            isdn::to_string(cause), ")");
   call->final_sent = true;
   if (call->record.ended_by.empty()) call->record.ended_by = "sip";
   clear_isdn(*call, cause);
@@ -276,7 +276,7 @@ void CallBridge::end_for_pstn(Call& call, isdn::Cause cause) {
   call.record.cause = isdn::to_wire(cause);
   if (call.record.ended_by.empty()) call.record.ended_by = "pstn";
   release_media(call);
-  note("call ", call.leg, ": PSTN caller cleared, cause ", isdn::to_wire(cause));
+  note_call(call, "PSTN caller cleared, cause ", isdn::to_wire(cause));
   sip_.bye(call.leg, reason_header(cause));
   const bool answered = call.final_sent;
   if (!advance(call, BridgeEvent::isdn_cleared)) return;

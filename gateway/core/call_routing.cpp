@@ -153,8 +153,8 @@ bool CallBridge::place_call(Call& call, isdn::Cause& refused) {
     if (place_in_group(call, groups[call.group], group_refused)) return true;
     refused = group_refused;
     if (!call.decision.fails_over(isdn::to_wire(group_refused))) return false;
-    note("call ", call.leg, ": trunk group ", groups[call.group].name, " refused (cause ",
-         isdn::to_wire(group_refused), "), trying the next");
+    note_call(call, "trunk group ", groups[call.group].name, " refused (cause ",
+              isdn::to_wire(group_refused), "), trying the next");
   }
   return false;
 }
@@ -205,9 +205,9 @@ bool CallBridge::place_on_trunk(Call& call, const dialplan::GroupChoice& group,
       call.record.timeslot = slot.pri->timeslot(placed.call);
       call.record.call_reference = slot.pri->call_reference(placed.call).value_or(-1);
       by_isdn_[{index, placed.call}] = call.leg;
-      note("call ", call.leg, ": route ", call.decision.route, ", SETUP to ", setup.called.digits,
-           " (", isdn::to_string(setup.called.ton), "/", isdn::to_string(setup.called.npi), ") on ",
-           group.name, "/", trunk.name, "/", slot.name, " B", call.record.timeslot);
+      note_call(call, "route ", call.decision.route, ", SETUP to ", setup.called.digits, " (",
+                isdn::to_string(setup.called.ton), "/", isdn::to_string(setup.called.npi), ") on ",
+                group.name, "/", trunk.name, "/", slot.name, " B", call.record.timeslot);
       return true;
     }
   }
@@ -222,8 +222,8 @@ bool CallBridge::fail_over(Call& call, isdn::Cause& cause) {
   if (!call.decision.fails_over(isdn::to_wire(cause))) return false;
   if (call.group + 1 >= call.decision.groups.size()) return false;
   leave_group(call);
-  note("call ", call.leg, ": trunk group ", call.decision.groups[call.group].name,
-       " cleared it with cause ", isdn::to_wire(cause), ", trying the next");
+  note_call(call, "trunk group ", call.decision.groups[call.group].name, " cleared it with cause ",
+            isdn::to_wire(cause), ", trying the next");
   ++call.group;
   if (!place_call(call, cause)) return false;
   update_capacity();
