@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS q931_messages (
   call_reference INTEGER NOT NULL, sent INTEGER NOT NULL, summary TEXT NOT NULL,
   frame BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS q931_messages_call ON q931_messages (span, call_reference, time_us);
+CREATE TABLE IF NOT EXISTS rtp_packets (
+  id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, time_us INTEGER NOT NULL, sent INTEGER NOT NULL,
+  address TEXT NOT NULL, port INTEGER NOT NULL, local_port INTEGER NOT NULL, packet BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS rtp_packets_call_id ON rtp_packets (call_id);
 CREATE TABLE IF NOT EXISTS call_traces (
   id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, span TEXT NOT NULL,
   call_reference INTEGER NOT NULL, start_us INTEGER NOT NULL, end_us INTEGER NOT NULL);
@@ -96,6 +100,28 @@ void CallTraceStore::add_call(const core::CallRecord& record) {
   if (++inserts_ % 1000 == 0) prune("call_traces");
 }
 
+void CallTraceStore::add_rtp(const std::string& call_id,
+                             const std::vector<media::CapturedPacket>& packets) {
+  if (packets.empty()) return;
+  sqlite::Transaction all(*db_);
+  sqlite::Statement insert(*db_,
+                           "INSERT INTO rtp_packets (call_id, time_us, sent, address, port, "
+                           "local_port, packet) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& packet : packets) {
+    insert.bind(1, call_id)
+        .bind(2, packet.time_us)
+        .bind(3, packet.sent ? 1 : 0)
+        .bind(4, packet.peer_address)
+        .bind(5, static_cast<int>(packet.peer_port))
+        .bind(6, static_cast<int>(packet.local_port))
+        .bind_blob(7, packet.bytes)
+        .run();
+  }
+  all.commit();
+  inserts_ += packets.size();
+  if (inserts_ % 1000 < packets.size()) prune("rtp_packets");
+}
+
 void CallTraceStore::prune(const char* table) {
   const std::string sql = std::string("DELETE FROM ") + table +
                           " WHERE id <= (SELECT max(id) FROM " + table + ") - " +
@@ -148,6 +174,19 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
       message.peer = trace.span;
       message.content = q931.blob(3);
     }
+  }
+  sqlite::Statement rtp(*db_,
+                        "SELECT time_us, sent, address, port, local_port, packet FROM rtp_packets "
+                        "WHERE call_id = ?1 ORDER BY id");
+  rtp.bind(1, call_id);
+  while (rtp.next_row()) {
+    auto& packet = trace.rtp.emplace_back();
+    packet.time_us = rtp.number64(0);
+    packet.sent = rtp.number(1) != 0;
+    packet.peer_address = rtp.text(2);
+    packet.peer_port = static_cast<std::uint16_t>(rtp.number(3));
+    packet.local_port = static_cast<std::uint16_t>(rtp.number(4));
+    packet.bytes = rtp.blob(5);
   }
   std::stable_sort(trace.messages.begin(), trace.messages.end(),
                    [](const auto& a, const auto& b) { return a.time_us < b.time_us; });

@@ -4,8 +4,9 @@
 // records, so that a call's ladder diagram and pcap can be had after it
 // ended. A call's SIP messages are those with its Call-ID; its Q.931
 // messages those on its span with its call reference, from a little before
-// its start to a little after its end. The newest 200,000 messages of each
-// kind are kept. Control thread only.
+// its start to a little after its end; its RTP the first packets each way
+// its media session kept. The newest 200,000 rows of each kind are kept.
+// Control thread only.
 
 #include <chrono>
 #include <cstddef>
@@ -42,7 +43,8 @@ struct CallTrace {
   std::string span;
   std::int64_t start_us = 0;
   std::int64_t end_us = 0;
-  std::vector<TracedMessage> messages;  // in time order
+  std::vector<TracedMessage> messages;     // in time order
+  std::vector<media::CapturedPacket> rtp;  // its first RTP packets both ways
 };
 
 class CallTraceStore {
@@ -59,6 +61,8 @@ class CallTraceStore {
   void add_frame(const std::string& span, bool sent, std::span<const std::byte> frame);
   // Files a finished call's span and call reference under its Call-ID.
   void add_call(const core::CallRecord& record);
+  // A call's first RTP packets (media::RtpCapture), in one transaction.
+  void add_rtp(const std::string& call_id, const std::vector<media::CapturedPacket>& packets);
   // The trace of the newest call with `call_id`; nullopt: no such call.
   [[nodiscard]] std::optional<CallTrace> trace(const std::string& call_id) const;
 

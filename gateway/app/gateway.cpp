@@ -202,6 +202,10 @@ void Gateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
       log_(error.what());
     }
   };
+  bridge_config.rtp_captured = [this](const std::string& call_id,
+                                      std::vector<media::CapturedPacket> packets) {
+    keep_trace([&] { traces_->add_rtp(call_id, packets); });
+  };
   bridge_config.capacity_changed = [this](bool accepting) { sip_->set_accepting_calls(accepting); };
   bridge_ = std::make_unique<core::CallBridge>(control_, *sip_, *media_, std::move(router),
                                                std::move(bridge_config));

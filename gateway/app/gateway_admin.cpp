@@ -102,6 +102,7 @@ CaptureEnds Gateway::capture_ends(const std::string& span) const {
   CaptureEnds ends;
   ends.sip_address = options_.bind;
   ends.sip_port = options_.sip_port;
+  ends.rtp_address = options_.rtp_bind;
   const auto* trunk = bridge_->router().plan().trunk_of_span(span);
   ends.network_side = trunk != nullptr && trunk->side == isdn::Side::net;
   return ends;

@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace gw::app {
 namespace {
@@ -138,18 +140,36 @@ std::string call_pcapng(const CallTrace& trace, const CaptureEnds& ends) {
   section_header(out);
   interface(out, kLinktypeRaw);
   interface(out, kLinktypeLinuxLapd);
+  // Every packet with its interface, merged in time order.
+  struct Captured {
+    std::int64_t time_us;
+    std::uint32_t interface_id;
+    std::string data;
+  };
+  std::vector<Captured> all;
   for (const auto& message : trace.messages) {
     if (message.sip) {
-      packet(out, 0, message.time_us,
-             message.sent ? udp_packet(ends.sip_address, ends.sip_port, message.peer_address,
-                                       message.peer_port, message.content)
-                          : udp_packet(message.peer_address, message.peer_port, ends.sip_address,
-                                       ends.sip_port, message.content));
+      all.push_back({message.time_us, 0,
+                     message.sent
+                         ? udp_packet(ends.sip_address, ends.sip_port, message.peer_address,
+                                      message.peer_port, message.content)
+                         : udp_packet(message.peer_address, message.peer_port, ends.sip_address,
+                                      ends.sip_port, message.content)});
     } else {
-      packet(out, 1, message.time_us,
-             lapd_packet(message.sent, ends.network_side, message.content));
+      all.push_back(
+          {message.time_us, 1, lapd_packet(message.sent, ends.network_side, message.content)});
     }
   }
+  for (const auto& rtp : trace.rtp) {
+    all.push_back({rtp.time_us, 0,
+                   rtp.sent ? udp_packet(ends.rtp_address, rtp.local_port, rtp.peer_address,
+                                         rtp.peer_port, rtp.bytes)
+                            : udp_packet(rtp.peer_address, rtp.peer_port, ends.rtp_address,
+                                         rtp.local_port, rtp.bytes)});
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return a.time_us < b.time_us; });
+  for (const auto& item : all) packet(out, item.interface_id, item.time_us, item.data);
   return out;
 }
 

@@ -65,9 +65,12 @@ struct CallSummary {
 
 struct BridgeConfig {
   media::MediaCapabilities capabilities;
-  int retry_after_seconds = 30;                          // in 503s for no channel / no span
-  std::function<void(std::string_view)> log;             // one line; empty: silent
-  std::function<void(const CallRecord&)> record;         // each finished call
+  int retry_after_seconds = 30;                   // in 503s for no channel / no span
+  std::function<void(std::string_view)> log;      // one line; empty: silent
+  std::function<void(const CallRecord&)> record;  // each finished call
+  // A call's first RTP packets both ways (by its Call-ID), as its media ends.
+  std::function<void(const std::string& call_id, std::vector<media::CapturedPacket> packets)>
+      rtp_captured;
   std::function<void(bool accepting)> capacity_changed;  // a call could / could not be taken now
 };
 

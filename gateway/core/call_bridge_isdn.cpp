@@ -114,6 +114,9 @@ void CallBridge::clear_isdn(Call& call, isdn::Cause cause) {
 
 void CallBridge::release_media(Call& call) {
   if (!call.media) return;
+  if (config_.rtp_captured && call.media_started) {
+    config_.rtp_captured(call.record.call_id, media_.captured(*call.media));
+  }
   media_.release(*call.media);
   call.media.reset();
   call.media_started = false;

@@ -231,6 +231,12 @@ std::optional<SessionStats> MediaEngine::stats(SessionId id) const {
   return entry->counters->snapshot();
 }
 
+std::vector<CapturedPacket> MediaEngine::captured(SessionId id) const {
+  const auto* entry = impl_->find(id);
+  if (entry == nullptr) return {};
+  return entry->counters->capture.packets();
+}
+
 std::size_t MediaEngine::session_count() const {
   return impl_->sessions.size();
 }

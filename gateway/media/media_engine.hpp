@@ -12,9 +12,11 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "drivers/tdm/layout.hpp"
 #include "drivers/tdm/span.hpp"
+#include "gateway/media/rtp_capture.hpp"
 #include "gateway/media/sdp.hpp"
 
 namespace gw::media {
@@ -78,6 +80,9 @@ class MediaEngine {
   void release(SessionId id);
 
   [[nodiscard]] std::optional<SessionStats> stats(SessionId id) const;
+  // The session's first RTP packets both ways (see RtpCapture); call
+  // before release().
+  [[nodiscard]] std::vector<CapturedPacket> captured(SessionId id) const;
   [[nodiscard]] std::size_t session_count() const;
 
  private:

@@ -209,6 +209,10 @@ void RtpSession::send_rtp(const RtpHeader& header, std::span<const std::byte> pa
   // Non-blocking: a full socket buffer drops the packet, as the network would.
   rtp_.send_to(boost::asio::buffer(packet.data(), length), *destination, 0, error);
   if (error) return;
+  if (!counters_->capture.full()) {
+    counters_->capture.add(true, destination->address().to_string(), destination->port(),
+                           rtp_.local_endpoint(error).port(), std::span(packet).first(length));
+  }
   counters_->rtp_sent.fetch_add(1, std::memory_order_relaxed);
   octets_sent_ += payload.size();
 }

@@ -25,6 +25,7 @@
 #include "drivers/tdm/span.hpp"
 #include "gateway/media/jitter_buffer.hpp"
 #include "gateway/media/media_engine.hpp"
+#include "gateway/media/rtp_capture.hpp"
 #include "gateway/media/sequence_tracker.hpp"
 #include "gateway/media/telephone_events.hpp"
 
@@ -42,6 +43,7 @@ struct SessionCounters {
   std::atomic<std::uint64_t> dtmf_sent{0};
   std::atomic<std::uint64_t> rtcp_sent{0};
   std::atomic<std::uint64_t> rtcp_received{0};
+  RtpCapture capture;  // the first packets both ways, for the call's pcap
   [[nodiscard]] SessionStats snapshot() const noexcept;
 };
 

@@ -167,6 +167,11 @@ void RtpSession::on_rtp(std::span<const std::byte> datagram) {
   const auto verdict = sequence_tracker_.track(packet->header.ssrc, packet->header.sequence);
   if (verdict == SequenceTracker::Verdict::duplicate) return;
   if (!latched_) latched_ = rtp_from_;
+  if (!counters_->capture.full()) {
+    boost::system::error_code ignored;
+    counters_->capture.add(false, rtp_from_.address().to_string(), rtp_from_.port(),
+                           rtp_.local_endpoint(ignored).port(), datagram);
+  }
   if (audio) {
     (void)jitter_.push(packet->header.ssrc, packet->header.timestamp, packet->header.marker,
                        packet->payload);

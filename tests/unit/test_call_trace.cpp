@@ -103,7 +103,7 @@ TEST(Pcapng, HasASectionTwoInterfacesAndAPacketPerMessage) {
   setup.time_us = 1'000'500;
   setup.content = std::string("\x00\x01\x00\x00\x08\x02\x00\x01\x05", 9);
   trace.messages = {invite, setup};
-  const auto file = gw::app::call_pcapng(trace, {"127.0.0.1", 5060, false});
+  const auto file = gw::app::call_pcapng(trace, {"127.0.0.1", 5060, "127.0.0.1", false});
   // Blocks: type, total length (a multiple of 4, repeated at the end).
   std::vector<std::uint32_t> types;
   for (std::size_t at = 0; at < file.size();) {

@@ -207,6 +207,15 @@ test('a finished call has its ladder and a pcap Wireshark decodes as SIP and Q.9
   assert.match(decoded.stdout, /^SIP\tRequest: BYE/m);
   assert.match(decoded.stdout, /^Q\.931\t.*SETUP$/m);
   assert.match(decoded.stdout, /^Q\.931\t.*RELEASE COMPLETE$/m);
+  // The RTP, found by Wireshark from the SDP: PCMU both ways between SIPp's
+  // echo port and the gateway's port.
+  const rtp = spawnSync('tshark', ['-r', file, '-Y', 'rtp', '-T', 'fields', '-e', 'udp.srcport',
+    '-e', 'udp.dstport', '-e', 'rtp.p_type'], { encoding: 'utf8' });
+  const echo = String(gateway.sipPort + 3);
+  const streams = rtp.stdout.trim().split('\n').map((line) => line.split('\t'));
+  const toGateway = streams.filter(([from, , type]) => from === echo && type === '0').length;
+  const toPeer = streams.filter(([, to, type]) => to === echo && type === '0').length;
+  assert.ok(toGateway > 5 && toPeer > 5, `RTP to the gateway ${toGateway}, to the peer ${toPeer}`);
 
   const unknown = await request(gateway, 'GET', '/api/calls/ladder?call_id=nope', { cookie: session.cookie });
   assert.equal(unknown.status, 404);
