@@ -529,6 +529,7 @@ std::string Gateway::execute(const std::string& line,
                              const std::function<void(const std::string&)>& events) {
   if (line.rfind("pstn ", 0) == 0) return pstn_command(line.substr(5), events);
   if (line == "status") return status();
+  if (line == "channels" || line.rfind("channels ", 0) == 0) return channels(line.substr(8));
   if (line == "reload") return reload();
   if (line == "pstn-setups") {
     std::string out;
@@ -541,7 +542,8 @@ std::string Gateway::execute(const std::string& line,
   if (line == "calls" || line.rfind("calls ", 0) == 0) return search_calls(line.substr(5));
   if (line.rfind("service ", 0) == 0) return service(line.substr(8));
   return "error unknown command '" + line +
-         "' (status, calls [FILTERS], route URI, route-pstn SPAN NUMBER, hangup CALL, service SPAN "
+         "' (status, channels [SPAN], calls [FILTERS], route URI, route-pstn SPAN NUMBER, hangup "
+         "CALL, service SPAN "
          "CHANNEL in|out, reload, pstn-setups, pstn call|hangup ...)";
 }
 

@@ -125,6 +125,7 @@ class Gateway {
   [[nodiscard]] std::string test_route(const std::string& arguments) const;
   [[nodiscard]] std::string test_pstn_route(const std::string& arguments) const;
   std::string reload();
+  [[nodiscard]] std::string channels(const std::string& span) const;
   // Routes with `router` from now on and starts the spans of trunks that
   // are new; a changed or removed trunk keeps its spans until a restart.
   std::string apply(const std::shared_ptr<const dialplan::Router>& router);

@@ -46,6 +46,23 @@ GatewayView Gateway::view() const {
   return view;
 }
 
+// "channels [SPAN]": "SPAN B1 idle", a line per B-channel, then "end".
+std::string Gateway::channels(const std::string& span) const {
+  std::string wanted = span;
+  while (!wanted.empty() && wanted.front() == ' ') wanted.erase(0, 1);
+  std::string out;
+  bool found = wanted.empty();
+  for (const auto& shown : view().spans) {
+    if (!wanted.empty() && shown.name != wanted) continue;
+    found = true;
+    for (const auto& [timeslot, state] : shown.channels) {
+      out += shown.name + " B" + std::to_string(timeslot) + " " + state + "\n";
+    }
+  }
+  if (!found) return "error no span " + wanted;
+  return out + "end";
+}
+
 std::variant<std::vector<dialplan::PlanError>, std::string> Gateway::change_plan(
     const dialplan::Plan& plan) {
   auto problems = dialplan::validate(plan);

@@ -280,5 +280,28 @@ TEST_F(SystemDialplan, AReloadWhileCallsAreUpDropsNoneAndNewCallsTakeTheNewPlan)
   (void)new_setups();
 }
 
+// The operator's CLI: per-channel states, and export and import through
+// sipgwctl as through sipgw.
+TEST_F(SystemDialplan, SipgwctlListsChannelsAndExportsAndImportsThePlan) {
+  const std::string channels = gateway_->command("channels span1");
+  EXPECT_EQ(channels.rfind("span1 B1 idle\nspan1 B2 idle\n", 0), 0U) << channels;
+  EXPECT_EQ(channels.find("span2"), std::string::npos) << channels;
+  EXPECT_EQ(gateway_->command("channels span9"), "error no span span9\n");
+  const auto file = gateway_->dir() / "exported.json";
+  std::string output;
+  ASSERT_EQ(run_sipgw_tool(SIPGWCTL_PATH,
+                           {"--data-dir", gateway_->dir().string(), "export", file.string()},
+                           (gateway_->dir() / "ctl.out").string(), &output),
+            0)
+      << output;
+  EXPECT_NE(read_text(file.string()).find("\"phone_context\": \"p1234\""), std::string::npos);
+  ASSERT_EQ(run_sipgw_tool(SIPGWCTL_PATH,
+                           {"--data-dir", gateway_->dir().string(), "import", file.string()},
+                           (gateway_->dir() / "ctl.out").string(), &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("stored and applied"), std::string::npos) << output;
+}
+
 }  // namespace
 }  // namespace gw::test
