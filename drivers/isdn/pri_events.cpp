@@ -66,6 +66,20 @@ void PriSpan::handle_event(void* raw) {
     case PRI_EVENT_HANGUP_ACK:
       if (Call* call = find(event->hangup.call)) finish_call(call->id);
       return;
+    case PRI_EVENT_SERVICE: {
+      // The far end took a B-channel out of service or back (libpri has
+      // answered SERVICE ACKNOWLEDGE): no call is offered on it meanwhile.
+      const int slot = timeslot_of(event->service.channel);
+      if (!channels_.layout().is_bearer(slot)) return;
+      const bool out = event->service.changestatus != 0;
+      channels_.set_out_of_service(slot, out);
+      note("far end: B", slot, out ? " out of service" : " in service");
+      listener_.on_service(slot, !out);
+      return;
+    }
+    case PRI_EVENT_SERVICE_ACK:
+      note("SERVICE ACKNOWLEDGE B", timeslot_of(event->service_ack.channel));
+      return;
     case PRI_EVENT_CONFIG_ERR:
       note("libpri configuration error: ", event->err.err);
       return;

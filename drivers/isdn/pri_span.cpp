@@ -80,6 +80,7 @@ PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config,
   // Clear with DISCONNECT as Q.931 5.3.2 says, not a bare RELEASE COMPLETE for
   // some causes, after which libpri forgets the call without telling us.
   pri_hangup_fix_enable(pri_, 1);
+  if (has_service_messages()) pri_set_service_message_support(pri_, 1);
   if (config_.debug) {
     pri_set_debug(pri_, PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_STATE | PRI_DEBUG_Q921_STATE);
   }
@@ -222,8 +223,22 @@ PriSpan::Call* PriSpan::find(q931_call* q931) {
   return found == by_q931_.end() ? nullptr : find(found->second);
 }
 
+// North American switches (NI-2, 4ESS, 5ESS) have the SERVICE maintenance
+// message (ANSI T1.607); libpri sends and answers it for those only.
+bool PriSpan::has_service_messages() const noexcept {
+  return config_.switchtype == SwitchType::ni2 || config_.switchtype == SwitchType::att4ess ||
+         config_.switchtype == SwitchType::lucent5e;
+}
+
 void PriSpan::set_out_of_service(int timeslot, bool out) {
   channels_.set_out_of_service(timeslot, out);
+  if (!has_service_messages() || !link_up_) return;
+  // Change status 2: out of service; 0: in service. The far end acknowledges.
+  constexpr int kInService = 0;
+  constexpr int kOutOfService = 2;
+  pri_maintenance_service(pri_, 0, timeslot, out ? kOutOfService : kInService);
+  note("SERVICE B", timeslot, out ? " out of service" : " in service");
+  reschedule();
 }
 
 std::optional<int> PriSpan::call_reference(CallId id) const {

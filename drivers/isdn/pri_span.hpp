@@ -52,6 +52,8 @@ class Listener {
   virtual ~Listener() = default;
   virtual void on_link(bool /*up*/) {}
   virtual void on_alarms(tdm::AlarmSet /*alarms*/) {}
+  // The far end took a B-channel out of service (SERVICE) or back.
+  virtual void on_service(int /*timeslot*/, bool /*in_service*/) {}
   virtual void on_incoming(CallId call, const IncomingCall& details) = 0;
   virtual void on_proceeding(CallId /*call*/) {}
   virtual void on_alerting(CallId /*call*/, bool /*inband*/) {}
@@ -146,6 +148,7 @@ class PriSpan {
   Call* find(CallId id);
   const Call* find(CallId id) const;
   void tap(bool sent, const void* frame, std::size_t bytes) const;
+  [[nodiscard]] bool has_service_messages() const noexcept;
   Call* find(q931_call* q931);
   // One log line from its parts, when the span has a log sink.
   template <typename... Parts>

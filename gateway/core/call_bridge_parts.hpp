@@ -34,6 +34,7 @@ class CallBridge::SpanListener final : public isdn::Listener {
     bridge_.on_isdn_cleared(span_, call, cause);
   }
   void on_restart(int /*timeslot*/) override { bridge_.on_link_changed(); }
+  void on_service(int /*timeslot*/, bool /*in_service*/) override { bridge_.on_link_changed(); }
 
  private:
   CallBridge& bridge_;

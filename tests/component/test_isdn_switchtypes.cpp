@@ -39,6 +39,39 @@ TEST_P(Switchtypes, CarryACallAndARefusal) {
       bench.io, [&] { return bench.all_idle(); }, 3s));
 }
 
+// On the North American switches a B-channel the gateway takes out of
+// service is taken out at the far end too (SERVICE, answered SERVICE
+// ACKNOWLEDGE), and put back the same way; the far end's SERVICE does the
+// same to the gateway. Elsewhere the mark stays local.
+TEST(ServiceMessages, TakeAChannelOutOfServiceAtBothEndsOnNi2) {
+  IsdnBench bench(tdm::Shape::t1, pstnsim::RuleSet::defaults(), {}, isdn::SwitchType::ni2);
+  ASSERT_TRUE(bench.wait_ready());
+  auto& far_end = bench.pstn->pri(0);
+  bench.gateway->set_out_of_service(5, true);
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return far_end.channels().state(5) == isdn::ChannelState::out_of_service; },
+      3s));
+  bench.gateway->set_out_of_service(5, false);
+  EXPECT_TRUE(run_until(
+      bench.io, [&] { return far_end.channels().state(5) == isdn::ChannelState::idle; }, 3s));
+  far_end.set_out_of_service(7, true);
+  EXPECT_TRUE(run_until(
+      bench.io,
+      [&] { return bench.gateway->channels().state(7) == isdn::ChannelState::out_of_service; },
+      3s));
+}
+
+TEST(ServiceMessages, StayLocalOnEuroIsdn) {
+  IsdnBench bench(tdm::Shape::e1);
+  ASSERT_TRUE(bench.wait_ready());
+  bench.gateway->set_out_of_service(5, true);
+  EXPECT_EQ(bench.gateway->channels().state(5), isdn::ChannelState::out_of_service);
+  EXPECT_FALSE(run_until(
+      bench.io,
+      [&] { return bench.pstn->pri(0).channels().state(5) == isdn::ChannelState::out_of_service; },
+      500ms));
+}
+
 INSTANTIATE_TEST_SUITE_P(All, Switchtypes,
                          ::testing::Values(Variant{isdn::SwitchType::ni2, tdm::Shape::t1},
                                            Variant{isdn::SwitchType::dms100, tdm::Shape::t1},
