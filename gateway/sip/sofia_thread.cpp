@@ -173,7 +173,7 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
     wire_log_ = std::make_unique<WireLogAssembler>(
         [this](WireMessage message) { traced(std::move(message)); },
         [](std::string_view line) {
-          std::fprintf(stderr, "sofia: %.*s\n", static_cast<int>(line.size()), line.data());
+          (void)std::fprintf(stderr, "sofia: %.*s\n", static_cast<int>(line.size()), line.data());
         });
     su_log_redirect(su_log_default, log_trampoline, this);
   }

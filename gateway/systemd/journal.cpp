@@ -23,7 +23,8 @@ std::optional<CallLine> call_line(std::string_view line) {
 }
 
 Journal::Journal() {
-  const char* stream = std::getenv("JOURNAL_STREAM");
+  // Read once, from main() before any other thread starts.
+  const char* stream = std::getenv("JOURNAL_STREAM");  // NOLINT(concurrency-mt-unsafe)
   struct stat err {};
   if (stream == nullptr || ::fstat(STDERR_FILENO, &err) != 0) return;
   const std::string ours = std::to_string(static_cast<unsigned long>(err.st_dev)) + ":" +
