@@ -8,6 +8,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -98,13 +99,18 @@ bool same_origin(const BeastRequest& request) {
 
 class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
  public:
-  LiveSocket(TlsStream&& stream, AdminBackend& backend)
-      : socket_(std::move(stream)), timer_(socket_.get_executor()), backend_(backend) {}
+  // `logged_in` says whether the session that opened the socket still is.
+  LiveSocket(TlsStream&& stream, AdminBackend& backend, std::function<bool()> logged_in)
+      : socket_(std::move(stream)),
+        timer_(socket_.get_executor()),
+        backend_(backend),
+        logged_in_(std::move(logged_in)) {}
 
   // Beast builds its answer from the request at once; it need not outlive the call.
   void start(const BeastRequest& request) {
     beast::get_lowest_layer(socket_).expires_never();
     socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    socket_.read_message_max(4096);  // the page sends nothing
     socket_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
       if (error) return;
       self->read();
@@ -130,8 +136,20 @@ class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
   // Sends the view when it changed since the last one, every second.
   void tick() {
     if (closed_) return;
+    if (!logged_in_()) {
+      // Logged out, timed out or its password changed: the view stops.
+      closed_ = true;
+      socket_.async_close(websocket::close_code::policy_error,
+                          [self = shared_from_this()](beast::error_code) {});
+      return;
+    }
     if (!writing_) {
-      auto view = backend_.live_json();
+      std::string view;
+      try {
+        view = backend_.live_json();
+      } catch (const std::exception&) {
+        view = sent_;  // the gateway is busy: nothing new this second
+      }
       if (view != sent_) {
         sent_ = std::move(view);
         writing_ = true;
@@ -152,6 +170,7 @@ class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
   websocket::stream<TlsStream> socket_;
   asio::steady_timer timer_;
   AdminBackend& backend_;
+  std::function<bool()> logged_in_;
   beast::flat_buffer incoming_;
   std::string sent_;
   bool writing_ = false;
@@ -194,8 +213,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     BeastRequest request = parser_->release();
     if (websocket::is_upgrade(request)) return upgrade(request);
     const HttpRequest ours = converted(request, peer_);
-    write(app_.handle(ours), request.keep_alive(), request.version(),
-          request.method() == http::verb::head);
+    HttpResponse answer;
+    try {
+      answer = app_.handle(ours);
+    } catch (const std::exception& failure) {
+      // A full disk under the user store, say: this request fails, the server goes on.
+      answer = error_response(500, failure.what());
+    }
+    write(answer, request.keep_alive(), request.version(), request.method() == http::verb::head);
   }
 
   void upgrade(const BeastRequest& request) {
@@ -203,7 +228,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (ours.path != "/api/live") return write(error_response(404, "no such socket"), false);
     if (!same_origin(request)) return write(error_response(403, "cross-origin socket"), false);
     if (!app_.session_user(ours)) return write(error_response(401, "log in first"), false);
-    std::make_shared<LiveSocket>(std::move(stream_), backend_)->start(request);
+    auto logged_in = [&app = app_, ours] { return app.session_user(ours).has_value(); };
+    std::make_shared<LiveSocket>(std::move(stream_), backend_, std::move(logged_in))
+        ->start(request);
   }
 
   void write(const HttpResponse& ours, bool keep_alive, unsigned version = 11, bool head = false) {
@@ -264,7 +291,7 @@ asio::ssl::context make_tls(const TlsFiles& files) {
 }  // namespace
 
 WebServer::WebServer(const ServerConfig& config, WebApp& app, AdminBackend& backend)
-    : tls_(make_tls(config.tls)), acceptor_(io_), app_(app), backend_(backend) {
+    : tls_(make_tls(config.tls)), acceptor_(io_), retry_(io_), app_(app), backend_(backend) {
   try {
     const tcp::endpoint endpoint(asio::ip::make_address(config.bind),
                                  static_cast<std::uint16_t>(config.port));
@@ -278,7 +305,18 @@ WebServer::WebServer(const ServerConfig& config, WebApp& app, AdminBackend& back
                              ": " + error.what());
   }
   accept();
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    // Handlers catch what they expect; anything else ends that handler, not
+    // the process with its calls.
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception&) {
+        continue;
+      }
+    }
+  });
 }
 
 WebServer::~WebServer() {
@@ -289,8 +327,16 @@ WebServer::~WebServer() {
 void WebServer::accept() {
   acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
     if (error == asio::error::operation_aborted) return;
-    if (!error) std::make_shared<HttpSession>(std::move(socket), tls_, app_, backend_)->start();
-    accept();
+    if (!error) {
+      std::make_shared<HttpSession>(std::move(socket), tls_, app_, backend_)->start();
+      accept();
+      return;
+    }
+    // Out of descriptors, say: try again shortly rather than spin.
+    retry_.expires_after(std::chrono::milliseconds(200));
+    retry_.async_wait([this](beast::error_code wait_error) {
+      if (!wait_error) accept();
+    });
   });
 }
 

@@ -9,6 +9,11 @@ namespace {
 
 using nlohmann::json;
 
+// A user name may hold any bytes: replaced if not UTF-8, never thrown over.
+std::string as_text(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 bool changes_something(const std::string& method) {
   return method != "GET" && method != "HEAD";
 }
@@ -43,7 +48,7 @@ std::optional<std::string> text_field(const json& body, const char* name, HttpRe
 HttpResponse error_response(int status, const std::string& reason, const std::string& field) {
   json body{{"error", reason}};
   if (!field.empty()) body["field"] = field;
-  return json_response(body.dump(), status);
+  return json_response(as_text(body), status);
 }
 
 HttpResponse json_response(std::string body, int status) {
@@ -89,7 +94,7 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return error_response(403, "missing or wrong X-CSRF-Token");
   }
   if (request.path == "/api/session" && request.method == "GET") {
-    return json_response(json{{"user", session->user}, {"csrf", session->csrf_token}}.dump());
+    return json_response(as_text(json{{"user", session->user}, {"csrf", session->csrf_token}}));
   }
   if (request.path == "/api/logout") return log_out(request);
   if (request.path == "/api/password" && request.method == "POST") {
@@ -117,7 +122,7 @@ HttpResponse WebApp::log_in(const HttpRequest& request) {
       const std::string token = sessions_.open(*user, Sessions::Clock::now());
       const auto session = sessions_.use(token, Sessions::Clock::now());
       HttpResponse response =
-          json_response(json{{"user", *user}, {"csrf", session->csrf_token}}.dump());
+          json_response(as_text(json{{"user", *user}, {"csrf", session->csrf_token}}));
       response.headers.emplace_back("Set-Cookie", session_cookie(token, false));
       if (log_) log_("web: " + *user + " logged in from " + request.peer);
       return response;

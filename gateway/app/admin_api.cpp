@@ -1,5 +1,6 @@
 #include "gateway/app/admin_api.hpp"
 
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <cctype>
 #include <future>
@@ -17,6 +18,13 @@ using web::error_response;
 using web::json_response;
 
 constexpr auto kControlTimeout = std::chrono::seconds(5);
+
+// Numbers from a SETUP and text from SIP peers need not be UTF-8: such bytes
+// are replaced, never thrown over.
+template <typename Json>
+std::string as_text(const Json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string iso(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
@@ -121,12 +129,26 @@ AdminApi::AdminApi(boost::asio::io_context& control, Gateway& gateway)
 template <typename Work>
 auto AdminApi::on_control(Work work) -> decltype(work()) {
   using Result = decltype(work());
-  // Shared: if the wait times out, the task may still run later.
-  auto task = std::make_shared<std::packaged_task<Result()>>(std::move(work));
-  auto result = task->get_future();
-  boost::asio::post(control_, [task] { (*task)(); });
+  // `work` refers to the caller's locals. Given up on, it must never run;
+  // once running, it is waited for: whoever moves `state` from pending wins.
+  enum State : int { pending, running, abandoned };
+  struct Shared {
+    std::packaged_task<Result()> task;
+    std::atomic<int> state{pending};
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->task = std::packaged_task<Result()>(std::move(work));
+  auto result = shared->task.get_future();
+  boost::asio::post(control_, [shared] {
+    int expected = pending;
+    if (shared->state.compare_exchange_strong(expected, running)) shared->task();
+  });
   if (result.wait_for(kControlTimeout) != std::future_status::ready) {
-    throw std::runtime_error("the gateway did not answer within 5 s");
+    int expected = pending;
+    if (shared->state.compare_exchange_strong(expected, abandoned)) {
+      throw std::runtime_error("the gateway did not answer within 5 s");
+    }
+    result.wait();  // it started just now: it finishes soon
   }
   return result.get();
 }
@@ -183,7 +205,7 @@ web::HttpResponse change_answer(
     ordered_json body{{"error", problems->front().reason},
                       {"field", problems->front().field},
                       {"problems", std::move(all)}};
-    return json_response(body.dump(), 400);
+    return json_response(as_text(body), 400);
   }
   const auto& answer = std::get<std::string>(outcome);
   if (answer.rfind("error ", 0) == 0) return error_response(500, answer.substr(6));
@@ -191,7 +213,7 @@ web::HttpResponse change_answer(
   ordered_json body{{"result", answer},
                     {"restart_needed",
                      restart == std::string::npos ? std::string() : answer.substr(restart + 26)}};
-  return json_response(body.dump());
+  return json_response(as_text(body));
 }
 
 web::HttpResponse json_refusal(const dialplan::JsonError& error) {
@@ -258,7 +280,7 @@ web::HttpResponse AdminApi::plan_item(const web::ApiRequest& request, const std:
     } else {
       *existing = item;
     }
-    auto parsed = dialplan::plan_from_json(plan.dump());
+    auto parsed = dialplan::plan_from_json(as_text(plan));
     if (auto* error = std::get_if<dialplan::JsonError>(&parsed)) {
       if (error->field.rfind(position, 0) == 0) error->field.replace(0, position.size(), named);
       return json_refusal(*error);
@@ -291,7 +313,7 @@ web::HttpResponse AdminApi::route_test(const std::string& body) {
   if (!from.empty()) line += " from " + from;
   const std::string answer = on_control([this, &line] { return gateway_.command(line); });
   if (answer.rfind("error ", 0) == 0) return error_response(400, answer.substr(6), field);
-  return json_response(lines_json(answer).dump());
+  return json_response(as_text(lines_json(answer)));
 }
 
 web::HttpResponse AdminApi::calls(const web::ApiRequest& request) {
@@ -320,7 +342,7 @@ web::HttpResponse AdminApi::calls(const web::ApiRequest& request) {
   }
   const auto rows = on_control([this, &query] { return gateway_.records().rows(*query); });
   const ordered_json body{{"columns", CallRecordStore::column_names()}, {"rows", rows}};
-  return json_response(body.dump());
+  return json_response(as_text(body));
 }
 
 namespace {
@@ -371,7 +393,7 @@ web::HttpResponse AdminApi::call_trace(const web::ApiRequest& request, bool pcap
     return std::pair(std::move(*trace), std::move(ends));
   });
   if (!found) return error_response(404, "no finished call with Call-ID " + call_id, "call_id");
-  if (!pcap) return json_response(ladder_json(found->first).dump());
+  if (!pcap) return json_response(as_text(ladder_json(found->first)));
   web::HttpResponse response;
   response.content_type = "application/x-pcapng";
   response.body = call_pcapng(found->first, found->second);
@@ -400,12 +422,12 @@ web::HttpResponse AdminApi::command_response(const std::string& line) {
   const std::string answer = on_control([this, &line] { return gateway_.command(line); });
   if (answer.rfind("error no ", 0) == 0) return error_response(404, answer.substr(6));
   if (answer.rfind("error ", 0) == 0) return error_response(400, answer.substr(6));
-  return json_response(ordered_json{{"result", answer}}.dump());
+  return json_response(as_text(ordered_json{{"result", answer}}));
 }
 
 std::string AdminApi::live_json() {
   const auto view = on_control([this] { return gateway_.view(); });
-  return view_json(view).dump();
+  return as_text(view_json(view));
 }
 
 std::string AdminApi::metrics() {
