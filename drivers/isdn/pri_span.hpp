@@ -95,10 +95,14 @@ class PriSpan {
   // The Q.931 call reference value of the call; nullopt when unknown.
   [[nodiscard]] std::optional<int> call_reference(CallId call) const;
   [[nodiscard]] std::optional<CallState> state(CallId call) const;
-  [[nodiscard]] bool link_up() const noexcept { return link_up_; }
   // Usable for calls: Q.921 established and the line free of red and blue
-  // alarms. True while the RESTART sweep after layer 2 came up is still running.
+  // alarms, as this span last saw them. alarms() reads the line afresh, so it
+  // can be clear a moment before the span has handled the alarm event.
+  [[nodiscard]] bool link_up() const noexcept { return link_up_; }
+  // True while the RESTART sweep after the link came up is still running.
   [[nodiscard]] bool restarting() const noexcept;
+  // Link up and the RESTART sweep done: what to wait for before placing a call.
+  [[nodiscard]] bool ready() const noexcept { return link_up_ && !restarting(); }
   [[nodiscard]] tdm::AlarmSet alarms() const;
   [[nodiscard]] const ChannelTable& channels() const noexcept { return channels_; }
   [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }

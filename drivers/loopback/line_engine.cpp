@@ -135,6 +135,10 @@ void LineEngine::run() {
   while (!stop_.load(std::memory_order_acquire)) {
     const auto now = Clock::now();
     if (now >= next_tick_) {
+      // Take what the far end has sent before judging its silence: after a
+      // stall of this thread its frames sit unread in the socket, and an
+      // overloaded machine is not a red alarm.
+      if (link_.valid()) read_link(now);
       tick(now);
       next_tick_ += tdm::kBlockPeriod;
       // After a stall (a stopped debugger, an overloaded machine) resume the

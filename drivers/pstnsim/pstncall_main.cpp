@@ -72,7 +72,7 @@ int run(const Options& options) {
   gw::isdn::PriSpan pri(io, *spans.front(), config, recorder);
   const auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout);
   if (!gw::isdn::run_until(
-          io, [&] { return pri.alarms().clear() && !pri.restarting(); }, limit)) {
+          io, [&] { return pri.ready(); }, limit)) {
     std::cout << "FAIL: span not ready, alarms " << pri.alarms().to_string() << '\n';
     return 1;
   }

@@ -334,7 +334,7 @@ void Gateway::start() {
 
 bool Gateway::spans_ready() const {
   for (const auto& span : spans_) {
-    if (!span->link_up() || span->restarting()) return false;
+    if (!span->ready()) return false;
   }
   return true;
 }

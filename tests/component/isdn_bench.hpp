@@ -60,12 +60,7 @@ struct IsdnBench {
   // Both sides up and done restarting their channels.
   [[nodiscard]] bool wait_ready(std::chrono::milliseconds limit = 10s) {
     return run_until(
-        io,
-        [this] {
-          return gateway->alarms().clear() && pstn->pri(0).alarms().clear() &&
-                 !gateway->restarting() && !pstn->pri(0).restarting();
-        },
-        limit);
+        io, [this] { return gateway->ready() && pstn->pri(0).ready(); }, limit);
   }
 
   isdn::CallId call(const std::string& number) {

@@ -112,7 +112,7 @@ class PstnsimProcessTest : public ::testing::Test {
     pstnsim = std::make_unique<PstnsimProcess>(span_path, control_path, log_path);
     ASSERT_TRUE(pstnsim->running());
     ASSERT_TRUE(run_until(
-        io, [&] { return gateway->link_up() && !gateway->restarting(); }, 10s))
+        io, [&] { return gateway->ready(); }, 10s))
         << "alarms " << gateway->alarms().to_string() << "\n"
         << log();
   }
