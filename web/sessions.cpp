@@ -29,4 +29,10 @@ void Sessions::close(const std::string& token) {
   by_token_.erase(token);
 }
 
+void Sessions::close_user(const std::string& user, const std::string& keep) {
+  std::erase_if(by_token_, [&](const auto& entry) {
+    return entry.second.user == user && entry.first != keep;
+  });
+}
+
 }  // namespace gw::web

@@ -28,6 +28,9 @@ class Sessions {
   // The session of `token`, touched at `now`; nullopt when unknown or idle too long.
   std::optional<Session> use(const std::string& token, Clock::time_point now);
   void close(const std::string& token);
+  // Ends every session of `user` but the one of `keep` (a new password ends
+  // the sessions opened with the old one).
+  void close_user(const std::string& user, const std::string& keep);
   [[nodiscard]] std::size_t count() const noexcept { return by_token_.size(); }
 
  private:

@@ -61,17 +61,12 @@ LoginResult UserStore::log_in(const std::string& name, const std::string& passwo
   retry_after = std::chrono::seconds(0);
   sqlite::Statement find(*db_, "SELECT hash, failures, locked_until FROM users WHERE name = ?1");
   find.bind(1, name);
-  if (!find.next_row()) {
-    if (dummy_hash_.empty()) dummy_hash_ = hash_password(random_token(16));
-    (void)verify_password(dummy_hash_, password);
-    return LoginResult::bad_credentials;
-  }
+  if (!find.next_row()) return unknown_user(name, password, now, retry_after);
   const std::string hash = find.text(0);
-  const int failures = find.number(1);
-  const std::int64_t locked_until = find.number64(2);
+  Failures failures{find.number(1), find.number64(2)};
   find.reset();
-  if (locked_until > seconds_of(now)) {
-    retry_after = std::chrono::seconds(locked_until - seconds_of(now));
+  if (failures.locked_until > seconds_of(now)) {
+    retry_after = std::chrono::seconds(failures.locked_until - seconds_of(now));
     return LoginResult::locked;
   }
   if (verify_password(hash, password)) {
@@ -80,19 +75,45 @@ LoginResult UserStore::log_in(const std::string& name, const std::string& passwo
     clear.bind(1, name).run();
     return LoginResult::ok;
   }
-  const int now_failed = failures + 1;
-  const bool lock = now_failed >= policy_.max_failures;
+  const auto result = count_failure(failures, now, retry_after);
   sqlite::Statement count(*db_,
                           "UPDATE users SET failures = ?2, locked_until = ?3 WHERE name = ?1");
-  count.bind(1, name)
-      .bind(2, lock ? 0 : now_failed)
-      .bind(3, lock ? seconds_of(now + policy_.lockout) : std::int64_t{0})
-      .run();
-  if (lock) {
-    retry_after = policy_.lockout;
+  count.bind(1, name).bind(2, failures.count).bind(3, failures.locked_until).run();
+  return result;
+}
+
+LoginResult UserStore::unknown_user(const std::string& name, const std::string& password,
+                                    Clock::time_point now, std::chrono::seconds& retry_after) {
+  // Bounded: a flood of made-up names forgets the unlocked ones, then all.
+  constexpr std::size_t kMaxUnknownNames = 1000;
+  if (dummy_hash_.empty()) dummy_hash_ = hash_password(random_token(16));
+  // A name no user can have needs no lock to hide it; it is not kept either.
+  Failures none;
+  auto& failures = valid_user_name(name) ? unknown_[name] : none;
+  if (failures.locked_until > seconds_of(now)) {
+    retry_after = std::chrono::seconds(failures.locked_until - seconds_of(now));
     return LoginResult::locked;
   }
-  return LoginResult::bad_credentials;
+  (void)verify_password(dummy_hash_, password);
+  const auto result = count_failure(failures, now, retry_after);
+  if (unknown_.size() > kMaxUnknownNames) {
+    std::erase_if(unknown_,
+                  [&](const auto& entry) { return entry.second.locked_until <= seconds_of(now); });
+    if (unknown_.size() > kMaxUnknownNames) unknown_.clear();
+  }
+  return result;
+}
+
+LoginResult UserStore::count_failure(Failures& failures, Clock::time_point now,
+                                     std::chrono::seconds& retry_after) const {
+  if (failures.count + 1 < policy_.max_failures) {
+    ++failures.count;
+    failures.locked_until = 0;
+    return LoginResult::bad_credentials;
+  }
+  failures = Failures{0, seconds_of(now + policy_.lockout)};
+  retry_after = policy_.lockout;
+  return LoginResult::locked;
 }
 
 bool valid_user_name(const std::string& name) {

@@ -4,6 +4,8 @@
 // restarts so a restart does not reset a lockout.
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@ struct LoginPolicy {
   int max_failures = 5;                      // in a row, then the user is locked
   std::chrono::seconds lockout{300};         // for this long
   std::chrono::seconds session_idle{28800};  // a session unused this long ends
+  int max_failures_per_address = 10;         // within `lockout`, then it waits that long
 };
 
 enum class LoginResult : std::uint8_t { ok, bad_credentials, locked };
@@ -44,10 +47,23 @@ class UserStore {
   [[nodiscard]] const LoginPolicy& policy() const noexcept { return policy_; }
 
  private:
+  struct Failures {
+    int count = 0;                // in a row, since the last lock or success
+    std::int64_t locked_until{};  // seconds since the epoch; 0: not locked
+  };
+  LoginResult unknown_user(const std::string& name, const std::string& password,
+                           Clock::time_point now, std::chrono::seconds& retry_after);
+  // One more failure: counts it, or locks when it is the policy's last.
+  LoginResult count_failure(Failures& failures, Clock::time_point now,
+                            std::chrono::seconds& retry_after) const;
+
   LoginPolicy policy_;
   std::string path_;
   std::unique_ptr<sqlite::Database> db_;
   std::string dummy_hash_;  // verified for unknown users, so they take as long
+  // Names that are no user's, counted and locked like users' (in memory), so
+  // that a 429 does not tell which names exist.
+  std::map<std::string, Failures> unknown_;
 };
 
 // A user name people can type: 1-32 of [A-Za-z0-9._-].

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 #include "web/password_hash.hpp"
 
 namespace gw::web {
@@ -43,7 +46,49 @@ std::optional<std::string> text_field(const json& body, const char* name, HttpRe
   return found->get<std::string>();
 }
 
+bool is_json(std::string_view content_type) {
+  constexpr std::string_view kJson = "application/json";
+  if (content_type.size() < kJson.size()) return false;
+  const auto rest = content_type.substr(kJson.size());
+  return std::equal(
+             kJson.begin(), kJson.end(), content_type.begin(),
+             [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }) &&
+         (rest.empty() || rest.front() == ';' || rest.front() == ' ');
+}
+
+HttpResponse too_many(const std::string& reason, std::chrono::seconds retry_after) {
+  HttpResponse response =
+      error_response(429, reason + ": wait " + std::to_string(retry_after.count()) + " s");
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
+  return response;
+}
+
 }  // namespace
+
+int json_nesting_depth(std::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      depth = std::max(0, depth - 1);
+    }
+  }
+  return deepest;
+}
 
 HttpResponse error_response(int status, const std::string& reason, const std::string& field) {
   json body{{"error", reason}};
@@ -62,7 +107,8 @@ WebApp::WebApp(UserStore& users, AdminBackend& backend, Log log)
     : users_(users),
       backend_(backend),
       log_(std::move(log)),
-      sessions_(users.policy().session_idle) {}
+      sessions_(users.policy().session_idle),
+      throttle_(users.policy().max_failures_per_address, users.policy().lockout) {}
 
 std::optional<std::string> WebApp::session_user(const HttpRequest& request) {
   const auto cookie = request.cookies.find(kSessionCookie);
@@ -80,6 +126,10 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     return response;
   }
   if (request.path.rfind("/api/", 0) != 0) return serve_asset(request);
+  if (json_nesting_depth(request.body) > kMaxJsonDepth) {
+    return error_response(
+        400, "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   if (request.path == "/api/login") {
     if (request.method != "POST") return error_response(405, "use POST");
     return log_in(request);
@@ -96,7 +146,10 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
   if (request.path == "/api/session" && request.method == "GET") {
     return json_response(as_text(json{{"user", session->user}, {"csrf", session->csrf_token}}));
   }
-  if (request.path == "/api/logout") return log_out(request);
+  if (request.path == "/api/logout") {
+    if (request.method != "POST") return error_response(405, "use POST");
+    return log_out(request);
+  }
   if (request.path == "/api/password" && request.method == "POST") {
     return change_password(request, *session);
   }
@@ -109,6 +162,15 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
 }
 
 HttpResponse WebApp::log_in(const HttpRequest& request) {
+  // A cross-site form can post text/plain or a form encoding but not JSON
+  // without the browser asking first: no logging a victim in to one's own account.
+  if (!is_json(request.content_type)) {
+    return error_response(415, "send the log-in as application/json");
+  }
+  if (const auto wait = throttle_.wait(request.peer, LoginThrottle::Clock::now());
+      wait.count() > 0) {
+    return too_many("too many failed log-ins from this address", wait);
+  }
   HttpResponse problem;
   const auto body = body_object(request, problem);
   if (!body) return problem;
@@ -117,7 +179,13 @@ HttpResponse WebApp::log_in(const HttpRequest& request) {
   const auto password = text_field(*body, "password", problem);
   if (!password) return problem;
   std::chrono::seconds retry_after{};
-  switch (users_.log_in(*user, *password, UserStore::Clock::now(), retry_after)) {
+  const auto result = users_.log_in(*user, *password, UserStore::Clock::now(), retry_after);
+  if (result == LoginResult::ok) {
+    throttle_.succeeded(request.peer);
+  } else {
+    throttle_.failed(request.peer, LoginThrottle::Clock::now());
+  }
+  switch (result) {
     case LoginResult::ok: {
       const std::string token = sessions_.open(*user, Sessions::Clock::now());
       const auto session = sessions_.use(token, Sessions::Clock::now());
@@ -129,10 +197,7 @@ HttpResponse WebApp::log_in(const HttpRequest& request) {
     }
     case LoginResult::locked: {
       if (log_) log_("web: log-in refused for locked user " + *user + " from " + request.peer);
-      HttpResponse response = error_response(
-          429, "too many failed log-ins: locked for " + std::to_string(retry_after.count()) + " s");
-      response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
-      return response;
+      return too_many("too many failed log-ins", retry_after);
     }
     case LoginResult::bad_credentials:
       break;
@@ -164,7 +229,8 @@ HttpResponse WebApp::change_password(const HttpRequest& request, const Session& 
     return error_response(400, why, "new");
   }
   users_.set_password(session.user, *new_password);
-  if (log_) log_("web: " + session.user + " changed their password");
+  sessions_.close_user(session.user, request.cookies.at(kSessionCookie));
+  if (log_) log_("web: " + session.user + " changed their password; their other sessions ended");
   return json_response("{}");
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "web/http_types.hpp"
+#include "web/login_throttle.hpp"
 #include "web/sessions.hpp"
 #include "web/user_store.hpp"
 
@@ -40,7 +41,16 @@ class WebApp {
   AdminBackend& backend_;
   Log log_;
   Sessions sessions_;
+  LoginThrottle throttle_;
 };
+
+// Request bodies nest no deeper than this: the JSON library recurses per
+// level when it copies or prints, and a body of a million '[' must not run
+// a thread out of stack. The plan, the deepest body there is, needs 4.
+inline constexpr int kMaxJsonDepth = 32;
+// How deep `text` nests its JSON arrays and objects (brackets in strings do
+// not count); it need not be valid JSON.
+[[nodiscard]] int json_nesting_depth(std::string_view text);
 
 inline constexpr const char* kSessionCookie = "sipgw_session";
 

@@ -56,7 +56,7 @@ grep -q "spans up, taking calls" "$ROOT/tmp/sipgw.log" || { cat "$ROOT/tmp/sipgw
 [ "$(chroot "$ROOT" stat -c '%U %a' /var/lib/sipgw/initial-admin-password)" = "sipgw 600" ] ||
   fail "initial-admin-password is not sipgw's alone"
 password=$(cat "$ROOT/var/lib/sipgw/initial-admin-password")
-answer=$(curl -sk "https://127.0.0.1:$((PORT + 1))/api/login" \
+answer=$(curl -sk "https://127.0.0.1:$((PORT + 1))/api/login" -H "Content-Type: application/json" \
   -d "{\"user\":\"admin\",\"password\":\"$password\"}")
 echo "$answer" | grep -q '"csrf"' || fail "log-in: $answer"
 sipgwctl_status=$(chroot "$ROOT" /usr/sbin/sipgwctl --data-dir /var/lib/sipgw status)

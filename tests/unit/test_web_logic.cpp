@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <filesystem>
 
+#include "web/login_throttle.hpp"
 #include "web/password_hash.hpp"
 #include "web/sessions.hpp"
 #include "web/user_store.hpp"
@@ -28,6 +29,38 @@ class FakeBackend final : public gw::web::AdminBackend {
   gw::web::ApiRequest last;
   int calls = 0;
 };
+
+gw::web::HttpRequest login_request(const std::string& user, const std::string& password,
+                                   const std::string& peer = "127.0.0.1") {
+  return {"POST",
+          "/api/login",
+          {},
+          {},
+          "",
+          "application/json; charset=utf-8",
+          R"({"user": ")" + user + R"(", "password": ")" + password + R"("})",
+          peer};
+}
+
+struct LoggedIn {
+  std::string token;  // the session cookie's value
+  std::string csrf;
+};
+
+// Logs in through the app; empty tokens when it refused.
+LoggedIn log_in(gw::web::WebApp& app, const std::string& user, const std::string& password) {
+  const auto answer = app.handle(login_request(user, password));
+  if (answer.status != 200 || answer.headers.empty()) return {};
+  const auto& cookie = answer.headers.front().second;
+  return {cookie.substr(cookie.find('=') + 1, 64),
+          answer.body.substr(answer.body.find("\"csrf\":\"") + 8, 64)};
+}
+
+gw::web::HttpRequest with_session(gw::web::HttpRequest request, const LoggedIn& session) {
+  request.cookies[gw::web::kSessionCookie] = session.token;
+  request.csrf_token = session.csrf;
+  return request;
+}
 
 class WebLogic : public ::testing::Test {
  protected:
@@ -146,7 +179,8 @@ TEST_F(WebLogic, TheGateWantsASessionThenTheCsrfTokenForChanges) {
   change.csrf_token = csrf;
   EXPECT_EQ(app.handle(change).status, 200);
 
-  gw::web::HttpRequest bad_login{"POST", "/api/login", {}, {}, "", "", R"({"user": 5})", ""};
+  gw::web::HttpRequest bad_login{
+      "POST", "/api/login", {}, {}, "", "application/json", R"({"user": 5})", ""};
   const auto refused = app.handle(bad_login);
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("\"field\":\"user\""), std::string::npos) << refused.body;
@@ -164,6 +198,126 @@ TEST_F(WebLogic, ThePageIsServedAndUnknownPathsAre404) {
             "text/javascript; charset=utf-8");
   EXPECT_EQ(app.handle({"GET", "/../etc/passwd", {}, {}, "", "", "", ""}).status, 404);
   EXPECT_EQ(app.handle({"POST", "/", {}, {}, "", "", "", ""}).status, 405);
+}
+
+TEST(JsonNesting, CountsArraysAndObjectsButNotBracketsInStrings) {
+  EXPECT_EQ(gw::web::json_nesting_depth(""), 0);
+  EXPECT_EQ(gw::web::json_nesting_depth(R"({"a": [1, {"b": []}]})"), 4);
+  EXPECT_EQ(gw::web::json_nesting_depth(R"({"a": "[[[[\"[[[", "b": {}})"), 2);
+  EXPECT_EQ(gw::web::json_nesting_depth(std::string(100000, '[')), 100000);
+  EXPECT_EQ(gw::web::json_nesting_depth("]]]][[}"), 2) << "closing more than was opened";
+}
+
+TEST_F(WebLogic, ABodyNestedTooDeepIsRefusedBeforeTheGatewaySeesIt) {
+  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
+  users.set_password("admin", "right password");
+  FakeBackend backend;
+  gw::web::WebApp app(users, backend, nullptr);
+  const auto session = log_in(app, "admin", "right password");
+  ASSERT_FALSE(session.token.empty());
+  const auto deep = std::string(1 << 20, '[') + std::string(1 << 20, ']');
+  const auto refused = app.handle(with_session(
+      {"PUT", "/api/plan", {}, {}, "", "application/json", deep, "127.0.0.1"}, session));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("deeper than 32"), std::string::npos) << refused.body;
+  EXPECT_EQ(backend.calls, 0);
+  const auto fine = std::string(32, '[') + std::string(32, ']');
+  EXPECT_EQ(app.handle(with_session(
+                           {"PUT", "/api/plan", {}, {}, "", "application/json", fine, "127.0.0.1"},
+                           session))
+                .status,
+            200);
+  EXPECT_EQ(backend.calls, 1);
+}
+
+TEST_F(WebLogic, AnUnknownNameIsLockedLikeAUserSoA429DoesNotTellWhichNamesExist) {
+  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{3, 300s, 3600s});
+  users.set_password("ops", "right password");
+  const auto now = gw::web::UserStore::Clock::now();
+  std::chrono::seconds retry{};
+  for (const std::string name : {"ops", "nobody"}) {
+    EXPECT_EQ(users.log_in(name, "wrong", now, retry), LoginResult::bad_credentials) << name;
+    EXPECT_EQ(users.log_in(name, "wrong", now, retry), LoginResult::bad_credentials) << name;
+    EXPECT_EQ(users.log_in(name, "wrong", now, retry), LoginResult::locked) << name;
+    EXPECT_EQ(retry, 300s) << name;
+    EXPECT_EQ(users.log_in(name, "wrong", now + 100s, retry), LoginResult::locked) << name;
+    EXPECT_EQ(retry, 200s) << name;
+    EXPECT_EQ(users.log_in(name, "wrong", now + 301s, retry), LoginResult::bad_credentials);
+  }
+}
+
+TEST(LoginThrottle, AnAddressThatKeepsFailingWaitsAndOthersDoNot) {
+  gw::web::LoginThrottle throttle(3, 300s);
+  const auto start = gw::web::LoginThrottle::Clock::now();
+  throttle.failed("192.0.2.1", start);
+  throttle.failed("192.0.2.1", start + 10s);
+  EXPECT_EQ(throttle.wait("192.0.2.1", start + 10s), 0s);
+  throttle.failed("192.0.2.1", start + 20s);
+  EXPECT_EQ(throttle.wait("192.0.2.1", start + 20s), 300s);
+  EXPECT_EQ(throttle.wait("192.0.2.1", start + 319500ms), 1s) << "rounded up";
+  EXPECT_EQ(throttle.wait("192.0.2.2", start + 20s), 0s);
+  EXPECT_EQ(throttle.wait("192.0.2.1", start + 320s), 0s);
+  // Failures further apart than the window do not add up.
+  throttle.failed("192.0.2.3", start);
+  throttle.failed("192.0.2.3", start + 200s);
+  throttle.failed("192.0.2.3", start + 400s);
+  EXPECT_EQ(throttle.wait("192.0.2.3", start + 400s), 0s);
+  throttle.succeeded("192.0.2.3");
+  throttle.failed("192.0.2.3", start + 401s);
+  throttle.failed("192.0.2.3", start + 402s);
+  EXPECT_EQ(throttle.wait("192.0.2.3", start + 402s), 0s) << "a success started the count again";
+}
+
+TEST_F(WebLogic, LoggingInWantsJsonAndAnAddressThatKeepsFailingIsToldToWait) {
+  gw::web::LoginPolicy policy;
+  policy.max_failures_per_address = 3;
+  gw::web::UserStore users(users_path(), policy);
+  users.set_password("admin", "right password");
+  FakeBackend backend;
+  gw::web::WebApp app(users, backend, nullptr);
+  auto form = login_request("admin", "right password");
+  form.content_type = "text/plain";
+  EXPECT_EQ(app.handle(form).status, 415);
+  for (const std::string name : {"a", "b", "c"}) {
+    EXPECT_EQ(app.handle(login_request(name, "wrong password", "192.0.2.9")).status, 401);
+  }
+  const auto refused = app.handle(login_request("admin", "right password", "192.0.2.9"));
+  EXPECT_EQ(refused.status, 429) << "even the right password waits";
+  ASSERT_EQ(refused.headers.size(), 1U);
+  EXPECT_EQ(refused.headers.front().first, "Retry-After");
+  EXPECT_EQ(app.handle(login_request("admin", "right password", "192.0.2.10")).status, 200);
+}
+
+TEST_F(WebLogic, LogoutWantsPostAndANewPasswordEndsTheUsersOtherSessions) {
+  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
+  users.set_password("admin", "right password");
+  users.set_password("other", "right password");
+  FakeBackend backend;
+  gw::web::WebApp app(users, backend, nullptr);
+  const auto here = log_in(app, "admin", "right password");
+  const auto elsewhere = log_in(app, "admin", "right password");
+  const auto other_user = log_in(app, "other", "right password");
+  const gw::web::HttpRequest status{"GET", "/api/status", {}, {}, "", "", "", "127.0.0.1"};
+  EXPECT_EQ(
+      app.handle(with_session({"GET", "/api/logout", {}, {}, "", "", "", ""}, elsewhere)).status,
+      405);
+  const auto changed =
+      app.handle(with_session({"POST",
+                               "/api/password",
+                               {},
+                               {},
+                               "",
+                               "application/json",
+                               R"({"old": "right password", "new": "a new password"})",
+                               "127.0.0.1"},
+                              here));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(app.handle(with_session(status, here)).status, 200) << "the changer stays logged in";
+  EXPECT_EQ(app.handle(with_session(status, elsewhere)).status, 401);
+  EXPECT_EQ(app.handle(with_session(status, other_user)).status, 200);
+  EXPECT_EQ(app.handle(with_session({"POST", "/api/logout", {}, {}, "", "", "", ""}, here)).status,
+            200);
+  EXPECT_EQ(app.handle(with_session(status, here)).status, 401);
 }
 
 }  // namespace
