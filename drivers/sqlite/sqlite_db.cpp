@@ -87,6 +87,11 @@ Statement& Statement::bind(int index, std::int64_t number) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double number) {
+  check(sqlite3_bind_double(statement_, index, number));
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   check(sqlite3_bind_null(statement_, index));
   return *this;

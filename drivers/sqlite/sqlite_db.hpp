@@ -60,6 +60,7 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, int number);
   Statement& bind(int index, std::int64_t number);
+  Statement& bind(int index, double number);
   Statement& bind_null(int index);
   Statement& bind_blob(int index, std::string_view bytes);
   template <typename Value>

@@ -1,8 +1,10 @@
 #include "gateway/app/admin_api.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <cmath>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -50,7 +52,8 @@ ordered_json call_json(const core::CallSummary& call) {
                    {"start", iso(call.start)},
                    {"answered", call.answered ? json(iso(*call.answered)) : json(nullptr)},
                    {"rtp_received", call.rtp_received},
-                   {"rtp_lost", call.rtp_lost}};
+                   {"rtp_lost", call.rtp_lost},
+                   {"rtp_jitter_ms", std::round(call.rtp_jitter_ms * 10.0) / 10.0}};
   const auto since = std::chrono::system_clock::now() - call.answered.value_or(call.start);
   out["seconds"] = std::chrono::duration_cast<std::chrono::seconds>(since).count();
   return out;
@@ -470,11 +473,17 @@ std::string AdminApi::metrics() {
   std::uint64_t received = 0;
   std::uint64_t lost = 0;
   std::uint64_t late = 0;
+  double jitter_max_ms = 0.0;
+  double jitter_sum_ms = 0.0;
   for (const auto& call : view.calls) {
     received += call.rtp_received;
     lost += call.rtp_lost;
     late += call.late_dropped;
+    jitter_max_ms = std::max(jitter_max_ms, call.rtp_jitter_ms);
+    jitter_sum_ms += call.rtp_jitter_ms;
   }
+  const double jitter_mean_ms =
+      view.calls.empty() ? 0.0 : jitter_sum_ms / static_cast<double>(view.calls.size());
   out << "# HELP sipgw_rtp_received_packets RTP packets received by the calls in progress.\n"
          "# TYPE sipgw_rtp_received_packets gauge\nsipgw_rtp_received_packets "
       << received << "\n# HELP sipgw_rtp_lost_packets Gaps in the peers' RTP sequence numbers "
@@ -482,6 +491,11 @@ std::string AdminApi::metrics() {
       << lost << "\n# HELP sipgw_rtp_late_packets RTP packets that came after their playout time "
       << "(jitter beyond the buffer), calls in progress.\n# TYPE sipgw_rtp_late_packets gauge\n"
       << "sipgw_rtp_late_packets " << late << '\n';
+  out << "# HELP sipgw_rtp_jitter_seconds Interarrival jitter of the peers' RTP (RFC 3550), "
+         "the highest and the mean over the calls in progress.\n"
+         "# TYPE sipgw_rtp_jitter_seconds gauge\n"
+      << "sipgw_rtp_jitter_seconds{stat=\"max\"} " << jitter_max_ms / 1000.0 << '\n'
+      << "sipgw_rtp_jitter_seconds{stat=\"mean\"} " << jitter_mean_ms / 1000.0 << '\n';
   return out.str();
 }
 

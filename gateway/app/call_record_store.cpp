@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <ctime>
 #include <sstream>
 #include <stdexcept>
@@ -39,7 +40,28 @@ constexpr std::array kColumns{std::pair{"start", "start"},
                               std::pair{"sip_status", "sip-status"},
                               std::pair{"cause", "q850-cause"},
                               std::pair{"ended_by", "ended-by"},
-                              std::pair{"direction", "direction"}};
+                              std::pair{"direction", "direction"},
+                              std::pair{"rtp_received", "rtp-received"},
+                              std::pair{"rtp_lost", "rtp-lost"},
+                              std::pair{"jitter_ms", "jitter-ms"}};
+
+// Columns added after the first release, with what older rows get.
+constexpr std::array kAddedColumns{
+    std::pair{"rtp_received", "INTEGER NOT NULL DEFAULT 0"},
+    std::pair{"rtp_lost", "INTEGER NOT NULL DEFAULT 0"},
+    std::pair{"jitter_ms", "REAL NOT NULL DEFAULT 0"},
+};
+
+// Brings a calls table written by an older sipgw up to date.
+void add_missing_columns(sqlite::Database& db) {
+  for (const auto& [name, type] : kAddedColumns) {
+    sqlite::Statement has(db, "SELECT 1 FROM pragma_table_info('calls') WHERE name = ?1");
+    has.bind(1, std::string(name));
+    if (has.next_row()) continue;
+    const std::string alter = std::string("ALTER TABLE calls ADD COLUMN ") + name + " " + type;
+    db.execute(alter.c_str());
+  }
+}
 
 std::string iso_time(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
@@ -79,6 +101,7 @@ CallRecordStore::CallRecordStore(const std::string& path) : path_(path) {
     db_ = std::make_unique<sqlite::Database>(path, 2000,
                                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     db_->execute(kSchema);
+    add_missing_columns(*db_);
   } catch (const std::exception& error) {
     throw std::runtime_error("--data-dir: call records " + path_ + ": " + error.what());
   }
@@ -92,8 +115,8 @@ void CallRecordStore::append(const core::CallRecord& record) {
         *db_,
         "INSERT INTO calls (start, answered, end, call_id, caller, request_uri, "
         "called, route, trunk_group, span, timeslot, sip_status, cause, ended_by, "
-        "direction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-        "?14, ?15)");
+        "direction, rtp_received, rtp_lost, jitter_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
     insert.bind(1, iso_time(record.start));
     if (record.answered) {
       insert.bind(2, iso_time(*record.answered));
@@ -112,6 +135,10 @@ void CallRecordStore::append(const core::CallRecord& record) {
     insert.bind(13, record.cause);
     insert.bind(14, record.ended_by);
     insert.bind(15, std::string(record.from_pstn ? "from-pstn" : "to-pstn"));
+    insert.bind(16, static_cast<std::int64_t>(record.rtp_received));
+    insert.bind(17, static_cast<std::int64_t>(record.rtp_lost));
+    // Tenths of a millisecond: more would be noise, and it reads as "12.3".
+    insert.bind(18, std::round(record.rtp_jitter_ms * 10.0) / 10.0);
     insert.run();
   } catch (const std::exception& error) {
     throw std::runtime_error("call records: cannot write " + path_ + ": " + error.what());

@@ -41,6 +41,10 @@ struct CallRecord {
   // from the PSTN: "pstn" (the caller), "sip" (the callee) or "gateway".
   std::string ended_by;
   bool from_pstn = false;  // the call came in a SETUP and went out as an INVITE
+  // The RTP the far SIP end sent, as it stood when the media was released.
+  std::uint64_t rtp_received = 0;
+  std::uint64_t rtp_lost = 0;
+  double rtp_jitter_ms = 0.0;  // interarrival jitter (RFC 3550 6.4.1)
 };
 
 // A call in progress as the operator sees it.
@@ -61,6 +65,7 @@ struct CallSummary {
   std::uint64_t rtp_received = 0;
   std::uint64_t rtp_lost = 0;
   std::uint64_t late_dropped = 0;
+  double rtp_jitter_ms = 0.0;
 };
 
 struct BridgeConfig {

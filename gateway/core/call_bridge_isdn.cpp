@@ -114,6 +114,11 @@ void CallBridge::clear_isdn(Call& call, isdn::Cause cause) {
 
 void CallBridge::release_media(Call& call) {
   if (!call.media) return;
+  if (const auto stats = media_.stats(*call.media)) {
+    call.record.rtp_received = stats->rtp_received;
+    call.record.rtp_lost = stats->rtp_lost;
+    call.record.rtp_jitter_ms = stats->jitter_ms;
+  }
   if (config_.rtp_captured && call.media_started) {
     config_.rtp_captured(call.record.call_id, media_.captured(*call.media));
   }
@@ -228,6 +233,7 @@ std::vector<CallSummary> CallBridge::calls() const {
       summary.rtp_received = stats->rtp_received;
       summary.rtp_lost = stats->rtp_lost;
       summary.late_dropped = stats->late_dropped;
+      summary.rtp_jitter_ms = stats->jitter_ms;
     }
   }
   return summaries;

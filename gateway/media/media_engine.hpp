@@ -43,6 +43,7 @@ struct SessionStats {
   std::uint64_t dtmf_sent = 0;      // in-band digits detected and sent as RFC 4733
   std::uint64_t rtcp_sent = 0;      // sender reports
   std::uint64_t rtcp_received = 0;  // compound RTCP packets from the peer (counted, not read)
+  double jitter_ms = 0.0;           // the peer's interarrival jitter (RFC 3550 6.4.1)
 };
 
 // What a session reports back; called on the control thread's executor the

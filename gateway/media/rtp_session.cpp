@@ -49,6 +49,7 @@ SessionStats SessionCounters::snapshot() const noexcept {
   stats.dtmf_sent = dtmf_sent.load(relaxed);
   stats.rtcp_sent = rtcp_sent.load(relaxed);
   stats.rtcp_received = rtcp_received.load(relaxed);
+  stats.jitter_ms = static_cast<double>(jitter_us.load(relaxed)) / 1000.0;
   return stats;
 }
 

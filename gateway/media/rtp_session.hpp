@@ -23,6 +23,7 @@
 
 #include "drivers/dsp/dsp.hpp"
 #include "drivers/tdm/span.hpp"
+#include "gateway/media/interarrival_jitter.hpp"
 #include "gateway/media/jitter_buffer.hpp"
 #include "gateway/media/media_engine.hpp"
 #include "gateway/media/rtp_capture.hpp"
@@ -43,7 +44,8 @@ struct SessionCounters {
   std::atomic<std::uint64_t> dtmf_sent{0};
   std::atomic<std::uint64_t> rtcp_sent{0};
   std::atomic<std::uint64_t> rtcp_received{0};
-  RtpCapture capture;  // the first packets both ways, for the call's pcap
+  std::atomic<std::uint64_t> jitter_us{0};  // the peer's interarrival jitter
+  RtpCapture capture;                       // the first packets both ways, for the call's pcap
   [[nodiscard]] SessionStats snapshot() const noexcept;
 };
 
@@ -130,6 +132,7 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   std::array<std::byte, 256> to_span_{};   // codec law code -> span law code
   JitterBuffer jitter_;
   SequenceTracker sequence_tracker_;
+  InterarrivalJitter arrival_jitter_;  // of the peer's audio packets
   std::optional<dsp::LossConcealer> concealer_;
   bool concealing_ = false;  // the last frame played was concealed
   std::optional<dsp::DtmfGenerator> dtmf_out_;

@@ -166,6 +166,7 @@ void RtpSession::on_rtp(std::span<const std::byte> datagram) {
   if (latched_ && rtp_from_ != *latched_) return;
   const auto verdict = sequence_tracker_.track(packet->header.ssrc, packet->header.sequence);
   if (verdict == SequenceTracker::Verdict::duplicate) return;
+  if (verdict == SequenceTracker::Verdict::restarted) arrival_jitter_.restart();
   if (!latched_) latched_ = rtp_from_;
   if (!counters_->capture.full()) {
     boost::system::error_code ignored;
@@ -173,6 +174,8 @@ void RtpSession::on_rtp(std::span<const std::byte> datagram) {
                            rtp_.local_endpoint(ignored).port(), datagram);
   }
   if (audio) {
+    // Telephone events keep their event's timestamp: only audio is timed.
+    arrival_jitter_.on_packet(packet->header.timestamp, InterarrivalJitter::Clock::now());
     (void)jitter_.push(packet->header.ssrc, packet->header.timestamp, packet->header.marker,
                        packet->payload);
   } else {
@@ -207,6 +210,8 @@ void RtpSession::publish_counters() {
   counters_->rtp_lost.store(sequence_tracker_.lost(), relaxed);
   counters_->late_dropped.store(jitter_.counters().late, relaxed);
   counters_->concealed.store(jitter_.counters().concealed, relaxed);
+  counters_->jitter_us.store(static_cast<std::uint64_t>(arrival_jitter_.milliseconds() * 1000.0),
+                             relaxed);
 }
 
 }  // namespace gw::media

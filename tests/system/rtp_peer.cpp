@@ -96,16 +96,20 @@ void RtpPeer::send_packet(int payload_type, bool marker, std::uint32_t timestamp
            sizeof *to);
 }
 
-void RtpPeer::play(std::span<const std::byte> audio, int payload_type, bool record) {
+void RtpPeer::play(std::span<const std::byte> audio, int payload_type, bool record,
+                   std::chrono::milliseconds odd_late) {
   if (record) clear();
-  auto next = std::chrono::steady_clock::now();
+  auto due = std::chrono::steady_clock::now();
+  bool odd = false;
   for (std::size_t at = 0; at < audio.size(); at += 160) {
+    std::this_thread::sleep_until(odd ? due + odd_late : due);
     const auto frame = audio.subspan(at, std::min<std::size_t>(160, audio.size() - at));
     send_packet(payload_type, at == 0, timestamp_, frame);
     timestamp_ += 160;
-    next += std::chrono::milliseconds(20);
-    std::this_thread::sleep_until(next);
+    due += std::chrono::milliseconds(20);
+    odd = !odd;
   }
+  std::this_thread::sleep_until(due);
 }
 
 void RtpPeer::send_digit(int event, int payload_type) {

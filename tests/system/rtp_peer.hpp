@@ -42,8 +42,10 @@ class RtpPeer {
   // Sends `audio` as 20 ms packets of `payload_type` to the gateway's address,
   // paced in real time; returns when all are sent. Starts recording afresh
   // when `record` is set, so that offsets in recorded() count from the first
-  // packet sent.
-  void play(std::span<const std::byte> audio, int payload_type, bool record = true);
+  // packet sent. `odd_late` sends every other packet that much after its
+  // time, for a jitter the gateway should measure.
+  void play(std::span<const std::byte> audio, int payload_type, bool record = true,
+            std::chrono::milliseconds odd_late = std::chrono::milliseconds(0));
   // Sends one RFC 4733 event (start, 3 updates, 3 end packets).
   void send_digit(int event, int payload_type);
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "drivers/sqlite/sqlite_db.hpp"
 #include "gateway/app/call_record_store.hpp"
 
 namespace gw::app {
@@ -40,6 +41,9 @@ class CallRecordStoreTest : public ::testing::Test {
     if (cause == 16) r.answered = start + 1s;
     r.cause = cause;
     r.ended_by = "caller";
+    r.rtp_received = 250;
+    r.rtp_lost = 2;
+    r.rtp_jitter_ms = 3.14159;
     return r;
   }
 
@@ -59,9 +63,34 @@ TEST_F(CallRecordStoreTest, ARecordReadsBackAsOneLineWithEveryField) {
   EXPECT_EQ(lines[0],
             "2026-12-03T10:00:00.000Z\t2026-12-03T10:00:01.000Z\t2026-12-03T10:00:05.000Z\t"
             "abc @host\tsip:5551000@127.0.0.1\tsip:7773660;phone-context=p1234@gw;user=phone\t"
-            "7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\tto-pstn");
+            "7773660\tprivate-p1234\tA\tspan1\t3\t200\t16\tcaller\tto-pstn\t250\t2\t3.1");
   const std::string header = CallRecordStore::header(false);
-  EXPECT_EQ(std::count(header.begin(), header.end(), '\t'), 14) << header;
+  EXPECT_EQ(std::count(header.begin(), header.end(), '\t'), 17) << header;
+}
+
+TEST_F(CallRecordStoreTest, RecordsOfAnOlderSipgwKeepTheirRowsAndGainTheRtpColumns) {
+  {
+    // The calls table as the first release wrote it, with one call in it.
+    sqlite::Database old(path(), 2000, "");
+    old.execute(
+        "CREATE TABLE calls (id INTEGER PRIMARY KEY, start TEXT NOT NULL, answered TEXT, "
+        "end TEXT NOT NULL, call_id TEXT NOT NULL, caller TEXT NOT NULL, request_uri TEXT NOT "
+        "NULL, called TEXT NOT NULL, route TEXT NOT NULL, trunk_group TEXT NOT NULL, span TEXT "
+        "NOT NULL, timeslot INTEGER NOT NULL, sip_status INTEGER NOT NULL, cause INTEGER NOT "
+        "NULL, ended_by TEXT NOT NULL, direction TEXT NOT NULL);"
+        "INSERT INTO calls VALUES (1, 'T0', NULL, 'T1', 'old', 'sip:a@b', 'sip:1@b', '1', 'r', "
+        "'A', 'span1', 1, 486, 17, 'pstn', 'to-pstn');");
+  }
+  CallRecordStore store(path());
+  store.append(record("7773660", 16, "A", at(10)));
+  const auto rows = store.rows({});
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[1][3], "old");
+  EXPECT_EQ(rows[1][15], "0");
+  EXPECT_EQ(rows[1][17], "0.0");
+  EXPECT_EQ(rows[0][16], "2");
+  CallRecordStore again(path());  // a second opening adds nothing
+  EXPECT_EQ(again.rows({}).size(), 2U);
 }
 
 TEST_F(CallRecordStoreTest, RecordsSurviveReopeningAndAreFoundByTimeNumberGroupAndCause) {

@@ -126,6 +126,7 @@ test('metrics are there for Prometheus', async () => {
   assert.match(metrics.body, /^sipgw_dchannel_up\{span="span1"\} 1$/m);
   assert.match(metrics.body, /^sipgw_channels\{span="span1",state="idle"\} 30$/m);
   assert.match(metrics.body, /^sipgw_active_calls 0$/m);
+  assert.match(metrics.body, /^sipgw_rtp_jitter_seconds\{stat="max"\} 0$/m);
 });
 
 test('logging out ends the session', async () => {

@@ -75,9 +75,11 @@ export class LiveView {
       element('td', {}, call.state),
       element('td', {}, call.span ? `${call.span}/B${call.timeslot}` : ''),
       element('td', {}, call.codec),
+      element('td', { title: 'RTP packets received, lost (sequence gaps), interarrival jitter' },
+        call.codec ? `${call.rtp_received} / ${call.rtp_lost} lost / ${call.rtp_jitter_ms} ms` : ''),
       element('td', {}, duration(call.seconds)),
       element('td', {}, element('button', { class: 'link danger', onclick: () => this.hangUp(call) }, 'hang up'))))
-      : [element('tr', {}, element('td', { colspan: 9, class: 'hint' }, 'no calls'))]));
+      : [element('tr', {}, element('td', { colspan: 10, class: 'hint' }, 'no calls'))]));
   }
 
   async toggleService(span, channel) {
