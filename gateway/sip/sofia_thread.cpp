@@ -107,6 +107,12 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
 }
 
 void SofiaThread::on_log(const char* format, va_list arguments) {
+  if (is_separator_format(format)) {
+    const char* before = va_arg(arguments, const char*);
+    if (before != nullptr) wire_log_->feed(before);
+    wire_log_->separator();
+    return;
+  }
   std::array<char, 4096> text{};
   const int length = std::vsnprintf(text.data(), text.size(), format, arguments);
   if (length <= 0) return;

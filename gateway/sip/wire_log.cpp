@@ -7,12 +7,17 @@ namespace {
 
 constexpr std::string_view kIndent = "   ";
 
-bool is_separator(std::string_view line) {
-  return line.size() > 20 && line.substr(0, 3) == kIndent &&
-         line.find_first_not_of('-', 3) == std::string_view::npos;
-}
-
 }  // namespace
+
+bool is_separator_format(std::string_view format) {
+  constexpr std::string_view kLead = "%s   ";
+  if (format.size() < kLead.size() + 20 || format.substr(0, kLead.size()) != kLead ||
+      format.back() != '\n') {
+    return false;
+  }
+  const auto dashes = format.substr(kLead.size(), format.size() - kLead.size() - 1);
+  return dashes.find_first_not_of('-') == std::string_view::npos;
+}
 
 WireLogAssembler::WireLogAssembler(MessageSink on_message, LineSink on_other_line)
     : on_message_(std::move(on_message)), on_other_line_(std::move(on_other_line)) {}
@@ -50,6 +55,20 @@ bool WireLogAssembler::start(std::string_view stamp) {
   return true;
 }
 
+void WireLogAssembler::separator() {
+  switch (state_) {
+    case State::outside:  // not after a stamp: nothing of ours
+      return;
+    case State::header_separator:
+      state_ = State::body;
+      return;
+    case State::body:
+      state_ = State::outside;
+      if (on_message_) on_message_(std::move(message_));
+      return;
+  }
+}
+
 void WireLogAssembler::line(std::string_view text) {
   switch (state_) {
     case State::outside:
@@ -59,15 +78,11 @@ void WireLogAssembler::line(std::string_view text) {
         on_other_line_(text);
       }
       return;
-    case State::header_separator:
-      state_ = is_separator(text) ? State::body : State::outside;
+    case State::header_separator:  // a stamp-like line that was not tport's
+      state_ = State::outside;
+      line(text);
       return;
     case State::body:
-      if (is_separator(text)) {
-        state_ = State::outside;
-        if (on_message_) on_message_(std::move(message_));
-        return;
-      }
       if (text.substr(0, 3) == kIndent) text.remove_prefix(3);
       message_.text.append(text).append("\r\n");
       return;

@@ -2,10 +2,12 @@
 // Every SIP message the stack sends or receives, as it went on the wire, for
 // call traces (the ladder diagram and the pcap of a call). Sofia's tport
 // module prints each message through su_log when TPTAG_LOG is on: a stamp
-// line ("send 512 bytes to udp/[127.0.0.1]:5061 at 10:04:05.123456:"), a
-// separator, the message's lines indented by three spaces (CR and LF
-// dropped), and a separator. WireLogAssembler puts the messages back
+// line ("send 512 bytes to udp/[127.0.0.1]:5061 at 10:04:05.123456:") and a
+// separator in one call, the message's lines indented by three spaces (CR
+// and LF dropped), and a separator. WireLogAssembler puts the messages back
 // together from those fragments; other log text is passed on as lines.
+// The separators are told apart by su_log's format string, not by their
+// text, so a message line of dashes stays part of its message.
 
 #include <chrono>
 #include <functional>
@@ -34,6 +36,9 @@ class WireLogAssembler {
 
   // One su_log call's text.
   void feed(std::string_view text);
+  // A separator line of tport's, after the text its format put before it
+  // (the stamp line, or the end of the message's last line) was fed.
+  void separator();
 
  private:
   void line(std::string_view text);
@@ -45,5 +50,9 @@ class WireLogAssembler {
   enum class State { outside, header_separator, body } state_ = State::outside;
   WireMessage message_;
 };
+
+// True for tport's separator format ("%s   ---...---\n"): its one argument
+// is the text before the separator line.
+[[nodiscard]] bool is_separator_format(std::string_view format);
 
 }  // namespace gw::sip

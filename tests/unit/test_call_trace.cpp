@@ -25,15 +25,17 @@ TEST(WireLog, PutsAMessageBackTogetherFromTportLogFragments) {
   std::vector<std::string> others;
   gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
                                 [&](std::string_view line) { others.emplace_back(line); });
-  const std::string separator =
-      "------------------------------------------------------------------------\n";
-  log.feed("recv 120 bytes from udp/[127.0.0.1]:5061 at 10:04:05.123456:\n   " + separator);
+  // As tport_log_msg calls su_log: the stamp with the separator, each line
+  // and its end apart, then the separator.
+  log.feed("recv 120 bytes from udp/[127.0.0.1]:5061 at 10:04:05.123456:\n");
+  log.separator();
   for (const char* line : {"BYE sip:gw SIP/2.0", "Call-ID: abc@host", "Content-Length: 0", ""}) {
     log.feed(std::string("   ") + line);
     log.feed("\n");
   }
-  log.feed("   " + separator);
+  log.separator();
   log.feed("nta: something else\n");
+  log.separator();  // not after a stamp: ignored
   ASSERT_EQ(messages.size(), 1U);
   EXPECT_FALSE(messages[0].sent);
   EXPECT_EQ(messages[0].transport, "udp");
@@ -48,16 +50,42 @@ TEST(WireLog, ReadsASentMessageToAnIpv6Peer) {
   std::vector<gw::sip::WireMessage> messages;
   gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
                                 nullptr);
-  log.feed(
-      "send 30 bytes to tcp/[::1]:5070 at 10:04:05.123456:\n   ---------------------------"
-      "---------------------------------------------\n   SIP/2.0 200 OK\n   \n   -------------"
-      "-----------------------------------------------------------\n");
+  log.feed("send 30 bytes to tcp/[::1]:5070 at 10:04:05.123456:\n");
+  log.separator();
+  log.feed("   SIP/2.0 200 OK\n   ");
+  log.feed("\n");  // the separator's own argument ends a last line
+  log.separator();
   ASSERT_EQ(messages.size(), 1U);
   EXPECT_TRUE(messages[0].sent);
   EXPECT_EQ(messages[0].transport, "tcp");
   EXPECT_EQ(messages[0].peer_address, "::1");
   EXPECT_EQ(messages[0].peer_port, 5070);
   EXPECT_EQ(messages[0].text, "SIP/2.0 200 OK\r\n\r\n");
+}
+
+TEST(WireLog, ALineOfDashesInAMessageStaysInIt) {
+  std::vector<gw::sip::WireMessage> messages;
+  gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
+                                nullptr);
+  const std::string dashes(72, '-');
+  log.feed("recv 99 bytes from udp/[127.0.0.1]:5061 at 10:04:05.123456:\n");
+  log.separator();
+  for (const std::string& line :
+       std::vector<std::string>{"MESSAGE sip:gw SIP/2.0", "", dashes, "after"}) {
+    log.feed("   " + line);
+    log.feed("\n");
+  }
+  log.separator();
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].text, "MESSAGE sip:gw SIP/2.0\r\n\r\n" + dashes + "\r\nafter\r\n");
+}
+
+TEST(WireLog, KnowsTportsSeparatorFormatFromOtherFormats) {
+  EXPECT_TRUE(gw::sip::is_separator_format("%s   " + std::string(72, '-') + "\n"));
+  EXPECT_FALSE(gw::sip::is_separator_format("%s%.*s"));
+  EXPECT_FALSE(gw::sip::is_separator_format("\n"));
+  EXPECT_FALSE(gw::sip::is_separator_format("%s   *** message truncated at %zu ***\n"));
+  EXPECT_FALSE(gw::sip::is_separator_format("%s   " + std::string(72, '-') + "x\n"));
 }
 
 TEST(Q931Frame, ReadsTheCallReferenceAndMessageTypeOfAnIFrame) {
