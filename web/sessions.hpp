@@ -16,6 +16,9 @@ struct Session {
   std::string user;
   std::string csrf_token;
   std::chrono::steady_clock::time_point last_used;
+  // The user's password hash when the session opened: a session outlives
+  // no password change, made on the page or by `sipgw passwd`.
+  std::string password_stamp;
 };
 
 class Sessions {
@@ -23,8 +26,12 @@ class Sessions {
   using Clock = std::chrono::steady_clock;
   explicit Sessions(std::chrono::seconds idle_limit) : idle_limit_(idle_limit) {}
 
-  // A new session for `user`; returns its cookie token.
-  std::string open(const std::string& user, Clock::time_point now);
+  // A new session for `user`, whose password hash is now `password_stamp`;
+  // returns its cookie token.
+  std::string open(const std::string& user, const std::string& password_stamp,
+                   Clock::time_point now);
+  // The session's user set a new password in it: it goes on.
+  void restamp(const std::string& token, const std::string& password_stamp);
   // The session of `token`, touched at `now`; nullopt when unknown or idle too long.
   std::optional<Session> use(const std::string& token, Clock::time_point now);
   void close(const std::string& token);

@@ -45,6 +45,13 @@ std::vector<std::string> UserStore::names() const {
   return found;
 }
 
+std::optional<std::string> UserStore::password_hash(const std::string& name) const {
+  sqlite::Statement find(*db_, "SELECT hash FROM users WHERE name = ?1");
+  find.bind(1, name);
+  if (!find.next_row()) return std::nullopt;
+  return find.text(0);
+}
+
 void UserStore::set_password(const std::string& name, const std::string& password) {
   if (!valid_user_name(name)) throw std::runtime_error("user: 1-32 of A-Z a-z 0-9 . _ -");
   if (const auto problem = password_problem(password); !problem.empty()) {

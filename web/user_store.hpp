@@ -45,6 +45,8 @@ class UserStore {
   LoginResult log_in(const std::string& name, const std::string& password, Clock::time_point now,
                      std::chrono::seconds& retry_after);
   [[nodiscard]] const LoginPolicy& policy() const noexcept { return policy_; }
+  // The user's password hash as stored now; nullopt for no such user.
+  [[nodiscard]] std::optional<std::string> password_hash(const std::string& name) const;
 
  private:
   struct Failures {

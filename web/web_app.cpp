@@ -110,10 +110,20 @@ WebApp::WebApp(UserStore& users, AdminBackend& backend, Log log)
       sessions_(users.policy().session_idle),
       throttle_(users.policy().max_failures_per_address, users.policy().lockout) {}
 
-std::optional<std::string> WebApp::session_user(const HttpRequest& request) {
+std::optional<Session> WebApp::current_session(const HttpRequest& request) {
   const auto cookie = request.cookies.find(kSessionCookie);
   if (cookie == request.cookies.end()) return std::nullopt;
-  const auto session = sessions_.use(cookie->second, Sessions::Clock::now());
+  auto session = sessions_.use(cookie->second, Sessions::Clock::now());
+  if (!session) return std::nullopt;
+  if (users_.password_hash(session->user) != session->password_stamp) {
+    sessions_.close(cookie->second);
+    return std::nullopt;
+  }
+  return session;
+}
+
+std::optional<std::string> WebApp::session_user(const HttpRequest& request) {
+  const auto session = current_session(request);
   if (!session) return std::nullopt;
   return session->user;
 }
@@ -134,10 +144,7 @@ HttpResponse WebApp::handle(const HttpRequest& request) {
     if (request.method != "POST") return error_response(405, "use POST");
     return log_in(request);
   }
-  const auto cookie = request.cookies.find(kSessionCookie);
-  const auto session = cookie == request.cookies.end()
-                           ? std::nullopt
-                           : sessions_.use(cookie->second, Sessions::Clock::now());
+  const auto session = current_session(request);
   if (!session) return error_response(401, "log in first");
   if (changes_something(request.method) &&
       (request.csrf_token.empty() || !same_secret(request.csrf_token, session->csrf_token))) {
@@ -187,7 +194,8 @@ HttpResponse WebApp::log_in(const HttpRequest& request) {
   }
   switch (result) {
     case LoginResult::ok: {
-      const std::string token = sessions_.open(*user, Sessions::Clock::now());
+      const std::string token =
+          sessions_.open(*user, users_.password_hash(*user).value_or(""), Sessions::Clock::now());
       const auto session = sessions_.use(token, Sessions::Clock::now());
       HttpResponse response =
           json_response(as_text(json{{"user", *user}, {"csrf", session->csrf_token}}));
@@ -229,7 +237,9 @@ HttpResponse WebApp::change_password(const HttpRequest& request, const Session& 
     return error_response(400, why, "new");
   }
   users_.set_password(session.user, *new_password);
-  sessions_.close_user(session.user, request.cookies.at(kSessionCookie));
+  const auto& token = request.cookies.at(kSessionCookie);
+  sessions_.close_user(session.user, token);
+  sessions_.restamp(token, users_.password_hash(session.user).value_or(""));
   if (log_) log_("web: " + session.user + " changed their password; their other sessions ended");
   return json_response("{}");
 }

@@ -32,6 +32,9 @@ class WebApp {
   [[nodiscard]] std::optional<std::string> session_user(const HttpRequest& request);
 
  private:
+  // The session of the request's cookie, if it is open and its user's
+  // password has not changed since; a stale one is closed.
+  std::optional<Session> current_session(const HttpRequest& request);
   HttpResponse log_in(const HttpRequest& request);
   HttpResponse log_out(const HttpRequest& request);
   HttpResponse change_password(const HttpRequest& request, const Session& session);

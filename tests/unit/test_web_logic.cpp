@@ -87,7 +87,7 @@ TEST(PasswordHash, IsArgon2idAndVerifiesOnlyTheRightPassword) {
 TEST(Sessions, ASessionEndsAfterItsIdleTimeAndOnClose) {
   gw::web::Sessions sessions(60s);
   const auto start = gw::web::Sessions::Clock::now();
-  const auto token = sessions.open("admin", start);
+  const auto token = sessions.open("admin", "stamp", start);
   EXPECT_EQ(token.size(), 64U);
   const auto used = sessions.use(token, start + 50s);
   ASSERT_TRUE(used);
@@ -96,7 +96,7 @@ TEST(Sessions, ASessionEndsAfterItsIdleTimeAndOnClose) {
   EXPECT_NE(used->csrf_token, token);
   EXPECT_TRUE(sessions.use(token, start + 100s)) << "using it kept it alive";
   EXPECT_FALSE(sessions.use(token, start + 161s));
-  const auto other = sessions.open("admin", start);
+  const auto other = sessions.open("admin", "stamp", start);
   sessions.close(other);
   EXPECT_FALSE(sessions.use(other, start));
   EXPECT_FALSE(sessions.use("", start));
@@ -318,6 +318,26 @@ TEST_F(WebLogic, LogoutWantsPostAndANewPasswordEndsTheUsersOtherSessions) {
   EXPECT_EQ(app.handle(with_session({"POST", "/api/logout", {}, {}, "", "", "", ""}, here)).status,
             200);
   EXPECT_EQ(app.handle(with_session(status, here)).status, 401);
+}
+
+TEST_F(WebLogic, APasswordSetFromTheCommandLineEndsTheUsersSessions) {
+  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
+  users.set_password("admin", "right password");
+  FakeBackend backend;
+  gw::web::WebApp app(users, backend, nullptr);
+  const auto session = log_in(app, "admin", "right password");
+  const gw::web::HttpRequest status{"GET", "/api/status", {}, {}, "", "", "", "127.0.0.1"};
+  ASSERT_EQ(app.handle(with_session(status, session)).status, 200);
+  {
+    // `sipgw passwd admin`: another process, its own connection.
+    gw::web::UserStore passwd(users_path(), gw::web::LoginPolicy{});
+    passwd.set_password("admin", "a new password");
+  }
+  EXPECT_EQ(app.handle(with_session(status, session)).status, 401);
+  gw::web::HttpRequest live = status;
+  live.cookies[gw::web::kSessionCookie] = session.token;
+  EXPECT_FALSE(app.session_user(live)) << "the live socket's check says so too";
+  EXPECT_FALSE(log_in(app, "admin", "a new password").token.empty());
 }
 
 }  // namespace
