@@ -127,7 +127,12 @@ std::vector<std::string> path_parts(const std::string& path) {
 }  // namespace
 
 AdminApi::AdminApi(boost::asio::io_context& control, Gateway& gateway)
-    : control_(control), gateway_(gateway) {}
+    : control_(control),
+      gateway_(gateway),
+      records_(std::make_unique<CallRecordStore>(gateway.calls_db_path())),
+      traces_(std::make_unique<CallTraceStore>(gateway.calls_db_path())) {}
+
+AdminApi::~AdminApi() = default;
 
 template <typename Work>
 auto AdminApi::on_control(Work work) -> decltype(work()) {
@@ -334,8 +339,7 @@ web::HttpResponse AdminApi::calls(const web::ApiRequest& request) {
   if (!query) return error_response(400, problem, "query");
   const bool as_csv = request.query.count("format") != 0 && request.query.at("format") == "csv";
   if (as_csv) {
-    const auto lines =
-        on_control([this, &query] { return gateway_.records().search(*query, true); });
+    const auto lines = records_->search(*query, true);
     web::HttpResponse response;
     response.content_type = "text/csv; charset=utf-8";
     response.body = CallRecordStore::header(true) + "\r\n";
@@ -343,7 +347,7 @@ web::HttpResponse AdminApi::calls(const web::ApiRequest& request) {
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"calls.csv\"");
     return response;
   }
-  const auto rows = on_control([this, &query] { return gateway_.records().rows(*query); });
+  const auto rows = records_->rows(*query);
   const ordered_json body{{"columns", CallRecordStore::column_names()}, {"rows", rows}};
   return json_response(as_text(body));
 }
@@ -389,17 +393,13 @@ web::HttpResponse AdminApi::call_trace(const web::ApiRequest& request, bool pcap
     return error_response(400, "missing", "call_id");
   }
   const auto& call_id = wanted->second;
-  auto found = on_control([this, &call_id]() -> std::optional<std::pair<CallTrace, CaptureEnds>> {
-    auto trace = gateway_.trace(call_id);
-    if (!trace) return std::nullopt;
-    auto ends = gateway_.capture_ends(trace->span);
-    return std::pair(std::move(*trace), std::move(ends));
-  });
-  if (!found) return error_response(404, "no finished call with Call-ID " + call_id, "call_id");
-  if (!pcap) return json_response(as_text(ladder_json(found->first)));
+  const auto trace = traces_->trace(call_id);
+  if (!trace) return error_response(404, "no finished call with Call-ID " + call_id, "call_id");
+  if (!pcap) return json_response(as_text(ladder_json(*trace)));
+  const auto ends = on_control([this, &trace] { return gateway_.capture_ends(trace->span); });
   web::HttpResponse response;
   response.content_type = "application/x-pcapng";
-  response.body = call_pcapng(found->first, found->second);
+  response.body = call_pcapng(*trace, ends);
   std::string name = "call";
   for (const char c : call_id) name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
   response.headers.emplace_back("Content-Disposition",

@@ -2,6 +2,9 @@
 // The web page's API over the gateway: JSON in and out, on the web
 // thread; each call hands its work to the control thread and waits for it
 // (at most a few seconds: a stuck control loop gets 503, not a stuck page).
+// Call records and traces are read here instead, through SQLite connections
+// of the API's own (WAL lets them read while the control thread writes): a
+// CSV of 100,000 calls must not hold up the loop that runs libpri's timers.
 //
 //   GET    /api/status                       spans, channels, calls, registrations
 //   GET    /api/plan                         the dialplan (as `sipgw export` writes it)
@@ -18,6 +21,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "gateway/app/gateway.hpp"
 #include "web/http_types.hpp"
@@ -26,7 +30,12 @@ namespace gw::app {
 
 class AdminApi final : public web::AdminBackend {
  public:
+  // Opens its own connections to the gateway's calls database; throws
+  // std::runtime_error naming it.
   AdminApi(boost::asio::io_context& control, Gateway& gateway);
+  AdminApi(const AdminApi&) = delete;
+  AdminApi& operator=(const AdminApi&) = delete;
+  ~AdminApi() override;
 
   web::HttpResponse api(const web::ApiRequest& request) override;
   [[nodiscard]] std::string live_json() override;
@@ -49,6 +58,8 @@ class AdminApi final : public web::AdminBackend {
 
   boost::asio::io_context& control_;
   Gateway& gateway_;
+  std::unique_ptr<CallRecordStore> records_;  // web thread only
+  std::unique_ptr<CallTraceStore> traces_;    // web thread only
 };
 
 }  // namespace gw::app

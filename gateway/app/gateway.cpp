@@ -69,8 +69,8 @@ std::string describe_setup(std::string_view span, const isdn::IncomingCall& deta
 Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log log)
     : control_(control), options_(options), log_(std::move(log)), shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
-  records_ = std::make_unique<CallRecordStore>(options_.data_dir + "/calls.db");
-  traces_ = std::make_unique<CallTraceStore>(options_.data_dir + "/calls.db");
+  records_ = std::make_unique<CallRecordStore>(calls_db_path());
+  traces_ = std::make_unique<CallTraceStore>(calls_db_path());
   make_pstn();
   make_media();
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");

@@ -97,12 +97,11 @@ class Gateway {
   std::string command(const std::string& line) {
     return execute(line, [](const std::string&) {});
   }
-  [[nodiscard]] const CallRecordStore& records() const noexcept { return *records_; }
+  // Where the call records and traces are, for readers with connections of
+  // their own (the web API reads them on its thread).
+  [[nodiscard]] std::string calls_db_path() const { return options_.data_dir + "/calls.db"; }
   [[nodiscard]] const CallCounters& counters() const noexcept { return counters_; }
-  // A finished call's SIP and Q.931 messages, and how to draw them as a capture.
-  [[nodiscard]] std::optional<CallTrace> trace(const std::string& call_id) const {
-    return traces_->trace(call_id);
-  }
+  // How to draw a finished call's messages on `span` as a capture.
   [[nodiscard]] CaptureEnds capture_ends(const std::string& span) const;
 
  private:
