@@ -1,12 +1,23 @@
 // The appliance under systemd: the unit files pass `systemd-analyze verify`,
-// and the daemon speaks the notify protocol of a Type=notify unit with a
+// the daemon speaks the notify protocol of a Type=notify unit with a
 // watchdog (READY when its spans are up, WATCHDOG pings, STOPPING), checked
-// on a notify socket of the test's own.
+// on a notify socket of the test's own, and logs to the journal with a
+// call's leg and Call-ID as fields of their own.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+
+#include <atomic>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+#include <thread>
 
 #include "tests/system/system_fixture.hpp"
 
@@ -47,7 +58,8 @@ TEST(SystemService, TheUnitFilesVerify) {
   std::filesystem::remove_all(dir);
 }
 
-// A unix datagram socket standing in for systemd's notify socket.
+// A unix datagram socket standing in for systemd's notify socket (or the
+// journal's).
 class NotifySocket {
  public:
   explicit NotifySocket(std::string path) : path_(std::move(path)) {
@@ -73,10 +85,10 @@ class NotifySocket {
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd readable{fd_, POLLIN, 0};
       if (::poll(&readable, 1, 100) <= 0) continue;
-      char buffer[1024];
-      const auto got = ::recv(fd_, buffer, sizeof buffer, 0);
+      std::vector<char> buffer(65536);  // a journal entry carries a whole log line
+      const auto got = ::recv(fd_, buffer.data(), buffer.size(), 0);
       if (got <= 0) continue;
-      messages_.emplace_back(buffer, static_cast<std::size_t>(got));
+      messages_.emplace_back(buffer.data(), static_cast<std::size_t>(got));
       if (!text.empty() && messages_.back().find(text) != std::string::npos) return true;
     }
     return false;
@@ -86,6 +98,7 @@ class NotifySocket {
         messages_.begin(), messages_.end(),
         [&](const std::string& message) { return message.find(text) != std::string::npos; }));
   }
+  [[nodiscard]] const std::vector<std::string>& messages() const { return messages_; }
   [[nodiscard]] std::string all() const {
     std::string text;
     for (const auto& message : messages_) text += "[" + message + "] ";
@@ -123,6 +136,142 @@ TEST(SystemService, TheDaemonSaysReadyPingsTheWatchdogAndSaysStopping) {
   ::kill(sipgw, SIGTERM);
   EXPECT_TRUE(notify.wait_for("STOPPING=1", 10s)) << notify.all();
   EXPECT_EQ(wait_exit(sipgw, 15s), 0) << read_text((dir / "sipgw.log").string());
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+// One field of a journal entry as sd_journal_send writes it ("KEY=value"
+// lines); empty when the entry has none.
+std::string journal_field(const std::string& entry, const std::string& key) {
+  const std::string prefix = key + "=";
+  std::size_t at = entry.rfind(prefix, 0) == 0 ? 0 : entry.find("\n" + prefix);
+  if (at == std::string::npos) return {};
+  if (at != 0) ++at;
+  const auto end = entry.find('\n', at);
+  return entry.substr(at + prefix.size(),
+                      end == std::string::npos ? end : end - at - prefix.size());
+}
+
+// The journal, end to end: with stderr the journal's (JOURNAL_STREAM says
+// so), every line of a call reaches the journal with SIPGW_CALL and
+// SIPGW_CALL_ID. sd_journal_send's socket path is fixed, so the test takes a
+// mount namespace of its own with a tmpfs on /run (root only: else it skips).
+// It runs last here: a thread must not be running when it leaves the namespace.
+std::string error_text(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
+// A mount namespace of the test's own for as long as it lives; the tests
+// after it in this process see the machine's mounts again.
+class PrivateMounts {
+ public:
+  PrivateMounts()
+      : original_(::open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)),
+        cwd_(std::filesystem::current_path()) {
+    entered_ = original_ >= 0 && ::unshare(CLONE_NEWNS) == 0;
+    if (!entered_) error_ = errno;
+  }
+  PrivateMounts(const PrivateMounts&) = delete;
+  PrivateMounts& operator=(const PrivateMounts&) = delete;
+  ~PrivateMounts() {
+    if (entered_ && ::setns(original_, CLONE_NEWNS) == 0) {
+      std::error_code ignored;
+      std::filesystem::current_path(cwd_, ignored);  // setns moved it to the root
+    }
+    if (original_ >= 0) ::close(original_);
+  }
+  [[nodiscard]] bool entered() const { return entered_; }
+  [[nodiscard]] int error() const { return error_; }
+
+ private:
+  int original_;
+  std::filesystem::path cwd_;
+  bool entered_ = false;
+  int error_ = 0;
+};
+
+TEST(SystemService, EveryLineOfACallReachesTheJournalWithItsLegAndCallId) {
+  const PrivateMounts mounts;
+  if (!mounts.entered()) {
+    GTEST_SKIP() << "no mount namespace for a journal socket of the test's own: "
+                 << error_text(mounts.error());
+  }
+  ASSERT_EQ(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), 0) << error_text(errno);
+  ASSERT_EQ(::mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0) << error_text(errno);
+  std::filesystem::create_directories("/run/systemd/journal");
+  NotifySocket journal("/run/systemd/journal/socket");
+  ASSERT_TRUE(journal.bound());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sipgw-journal-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string log = (dir / "sipgw.log").string();
+  std::ofstream(log).close();  // created first: spawn appends to it, so its inode stays
+  struct stat created {};
+  ASSERT_EQ(::stat(log.c_str(), &created), 0);
+  const std::string stream = std::to_string(created.st_dev) + ":" + std::to_string(created.st_ino);
+  const int port = GatewayProcess::sip_port_of_this_process() + 23;
+  const pid_t sipgw =
+      spawn({"env", "JOURNAL_STREAM=" + stream, SIPGW_PATH, "--demo", "--spans", "1", "--bind",
+             "127.0.0.1", "--sip-port", std::to_string(port), "--rtp-ports",
+             std::to_string(port + 140) + "-" + std::to_string(port + 179), "--data-dir",
+             dir.string(), "--http-port", "0"},
+            log);
+  ASSERT_NE(sipgw, 0);
+  ASSERT_TRUE(journal.wait_for("taking calls", 15s)) << journal.all() << read_text(log);
+  // Read all along, as journald does: a full socket would block the
+  // daemon's logging and with it its control thread.
+  std::atomic<bool> stop_reading{false};
+  std::thread reader([&] {
+    while (!stop_reading) journal.wait_for({}, 100ms);
+  });
+  const pid_t sipp = spawn({"sipp",
+                            "127.0.0.1:" + std::to_string(port),
+                            "-sf",
+                            std::string(SIPP_SCENARIOS) + "/call.xml",
+                            "-m",
+                            "1",
+                            "-key",
+                            "ruri",
+                            "sip:7773660;phone-context=p1234@127.0.0.1;user=phone",
+                            "-key",
+                            "rtp_port",
+                            "9",
+                            "-i",
+                            "127.0.0.1",
+                            "-p",
+                            std::to_string(port + 1),
+                            "-nostdin",
+                            "-timeout",
+                            "20s",
+                            "-timeout_error"},
+                           (dir / "sipp.out").string());
+  const int sipp_status = wait_exit(sipp, 30s);
+  ::kill(sipgw, SIGTERM);
+  const int sipgw_status = wait_exit(sipgw, 15s);
+  stop_reading = true;
+  reader.join();
+  EXPECT_EQ(sipp_status, 0) << read_text((dir / "sipp.out").string());
+  EXPECT_EQ(sipgw_status, 0) << read_text(log);
+  EXPECT_GT(journal.count("]: done"), 0U) << journal.all();
+  std::size_t call_lines = 0;
+  for (const auto& entry : journal.messages()) {
+    const std::string message = journal_field(entry, "MESSAGE");
+    EXPECT_FALSE(journal_field(entry, "PRIORITY").empty()) << entry;
+    if (message.rfind("call ", 0) != 0) {
+      EXPECT_EQ(journal_field(entry, "SIPGW_CALL"), "") << entry;
+      continue;
+    }
+    ++call_lines;
+    const auto open = message.find(" [");
+    const auto close = message.find("]: ");
+    ASSERT_NE(close, std::string::npos) << message;
+    EXPECT_EQ(journal_field(entry, "SIPGW_CALL"), message.substr(5, open - 5)) << entry;
+    EXPECT_EQ(journal_field(entry, "SIPGW_CALL_ID"), message.substr(open + 2, close - open - 2))
+        << entry;
+  }
+  EXPECT_GE(call_lines, 3U) << journal.all();
+  EXPECT_EQ(read_text(log).find("]: done"), std::string::npos)
+      << "a line sent to the journal is not written to stderr too";
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
