@@ -101,9 +101,27 @@ std::optional<std::uint8_t> digit_event(char digit) noexcept {
   return static_cast<std::uint8_t>(at);
 }
 
-std::size_t build_sender_report(const SenderInfo& info, std::string_view cname,
-                                std::span<std::byte> out) {
-  constexpr std::size_t kSrBytes = 28;
+namespace {
+
+void put_report_block(const ReportBlock& block, std::span<std::byte> out) {
+  constexpr std::int32_t kMax24 = 0x7FFFFF;
+  const std::int32_t lost = std::clamp(block.cumulative_lost, -kMax24 - 1, kMax24);
+  put32(out, 0, block.ssrc);
+  put32(
+      out, 4,
+      (std::uint32_t{block.fraction_lost} << 24U) | (static_cast<std::uint32_t>(lost) & 0xFFFFFFU));
+  put32(out, 8, block.extended_highest);
+  put32(out, 12, block.jitter);
+  put32(out, 16, block.last_sr);
+  put32(out, 20, block.delay_since_last_sr);
+}
+
+}  // namespace
+
+std::size_t build_sender_report(const SenderInfo& info, const std::optional<ReportBlock>& block,
+                                std::string_view cname, std::span<std::byte> out) {
+  constexpr std::size_t kReportBlockBytes = 24;
+  const std::size_t kSrBytes = 28 + (block ? kReportBlockBytes : 0);
   cname = cname.substr(0, 255);
   // SDES: header, SSRC, CNAME item (type, length, text), end item, padded to 32 bits.
   const std::size_t sdes_items = 2 + cname.size() + 1;
@@ -112,8 +130,8 @@ std::size_t build_sender_report(const SenderInfo& info, std::string_view cname,
   if (out.size() < length) return 0;
   std::fill_n(out.begin(), length, std::byte{0});
 
-  out[0] = std::byte{0x80};  // version 2, no report blocks
-  out[1] = std::byte{200};   // SR
+  out[0] = block ? std::byte{0x81} : std::byte{0x80};  // version 2, a report block or none
+  out[1] = std::byte{200};                             // SR
   put16(out, 2, static_cast<std::uint16_t>(kSrBytes / 4 - 1));
   put32(out, 4, info.ssrc);
   put32(out, 8, static_cast<std::uint32_t>(info.ntp_time >> 32U));
@@ -121,6 +139,7 @@ std::size_t build_sender_report(const SenderInfo& info, std::string_view cname,
   put32(out, 16, info.rtp_timestamp);
   put32(out, 20, info.packets);
   put32(out, 24, info.octets);
+  if (block) put_report_block(*block, out.subspan(28, kReportBlockBytes));
 
   const auto sdes = out.subspan(kSrBytes, sdes_bytes);
   sdes[0] = std::byte{0x81};  // version 2, one chunk
@@ -132,6 +151,21 @@ std::size_t build_sender_report(const SenderInfo& info, std::string_view cname,
   std::transform(cname.begin(), cname.end(), sdes.begin() + 10,
                  [](char c) { return static_cast<std::byte>(c); });
   return length;  // the end item and padding are the zeros already there
+}
+
+std::uint8_t fraction_lost(std::uint64_t expected, std::uint64_t received) noexcept {
+  if (expected == 0 || received >= expected) return 0;
+  return static_cast<std::uint8_t>(
+      std::min<std::uint64_t>(((expected - received) << 8U) / expected, 255));
+}
+
+std::optional<std::uint32_t> sender_report_time(std::span<const std::byte> datagram) noexcept {
+  constexpr std::size_t kSrBytes = 28;
+  if (!looks_like_rtcp(datagram) || octet(datagram, 1) != 200 || datagram.size() < kSrBytes) {
+    return std::nullopt;
+  }
+  // NTP seconds' low half, then the fraction's high half.
+  return static_cast<std::uint32_t>((get32(datagram, 8) << 16U) | (get32(datagram, 12) >> 16U));
 }
 
 bool looks_like_rtcp(std::span<const std::byte> datagram) noexcept {

@@ -68,10 +68,33 @@ struct SenderInfo {
   std::uint32_t octets = 0;
 };
 
-// A compound RTCP packet: SR without report blocks, then SDES with our CNAME
-// (RFC 3550 6.1 requires both). Returns the length, 0 when `out` is too small.
-[[nodiscard]] std::size_t build_sender_report(const SenderInfo& info, std::string_view cname,
-                                              std::span<std::byte> out);
+// What we say of the peer's stream in our report (RFC 3550 6.4.1).
+struct ReportBlock {
+  std::uint32_t ssrc = 0;                 // the peer's
+  std::uint8_t fraction_lost = 0;         // since the last report, of 256
+  std::int32_t cumulative_lost = 0;       // 24 bits on the wire: clamped
+  std::uint32_t extended_highest = 0;     // sequence cycles << 16 | highest sequence
+  std::uint32_t jitter = 0;               // interarrival jitter, timestamp units
+  std::uint32_t last_sr = 0;              // middle 32 bits of their last SR's NTP time; 0: none
+  std::uint32_t delay_since_last_sr = 0;  // in 1/65536 s
+};
+
+// A compound RTCP packet: SR with a report block about the peer's stream
+// when there is one, then SDES with our CNAME (RFC 3550 6.1 requires both).
+// Returns the length, 0 when `out` is too small.
+[[nodiscard]] std::size_t build_sender_report(const SenderInfo& info,
+                                              const std::optional<ReportBlock>& block,
+                                              std::string_view cname, std::span<std::byte> out);
+
+// The fraction of packets lost in an interval, as a report block has it:
+// 0 when none were lost or duplicates outnumbered the lost.
+[[nodiscard]] std::uint8_t fraction_lost(std::uint64_t expected, std::uint64_t received) noexcept;
+
+// The middle 32 bits of the NTP time of a compound RTCP packet that starts
+// with a sender report (what our next report echoes as LSR); nullopt for
+// anything else.
+[[nodiscard]] std::optional<std::uint32_t> sender_report_time(
+    std::span<const std::byte> datagram) noexcept;
 
 // True for a datagram that starts like a compound RTCP packet (version 2, an
 // SR, RR, SDES, BYE or APP first, a length that fits).

@@ -1,8 +1,10 @@
 // RtpSession: lifecycle, the negotiated state, the sockets and RTCP. The
 // audio path itself is in session_audio.cpp.
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
+#include <limits>
 
 #include "gateway/media/rtp_session.hpp"
 
@@ -155,9 +157,15 @@ void RtpSession::receive_rtcp() {
       boost::asio::buffer(rtcp_in_), rtcp_from_,
       [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
         if (self->stopped_ || error == boost::asio::error::operation_aborted) return;
-        // Reports are counted, not read: nothing here adapts to them.
-        if (!error && looks_like_rtcp(std::span(self->rtcp_in_).first(bytes))) {
+        // Reports are counted, and a sender report's time kept for our next
+        // report to echo; nothing here adapts to them.
+        const auto datagram = std::span(self->rtcp_in_).first(error ? 0 : bytes);
+        if (!error && looks_like_rtcp(datagram)) {
           self->counters_->rtcp_received.fetch_add(1, std::memory_order_relaxed);
+          if (const auto sent_at = sender_report_time(datagram)) {
+            self->their_report_time_ = sent_at;
+            self->their_report_arrival_ = std::chrono::steady_clock::now();
+          }
           if (!self->rtcp_latched_) self->rtcp_latched_ = self->rtcp_from_;
         }
         self->receive_rtcp();
@@ -188,11 +196,40 @@ void RtpSession::send_report() {
   info.packets = static_cast<std::uint32_t>(counters_->rtp_sent.load(std::memory_order_relaxed));
   info.octets = static_cast<std::uint32_t>(octets_sent_);
   std::array<std::byte, 512> report{};
-  const std::size_t length = build_sender_report(info, setup_.cname, report);
+  const std::size_t length = build_sender_report(info, report_block(), setup_.cname, report);
   if (length == 0) return;
   boost::system::error_code error;
   rtcp_.send_to(boost::asio::buffer(report.data(), length), *destination, 0, error);
   if (!error) counters_->rtcp_sent.fetch_add(1, std::memory_order_relaxed);
+}
+
+// What we have received of the peer's stream, since the last report and in
+// all (RFC 3550 6.4.1 and A.3); nullopt before its first packet.
+std::optional<ReportBlock> RtpSession::report_block() {
+  const auto stream = sequence_tracker_.stream();
+  if (!stream) return std::nullopt;
+  // A new SSRC, or the same one restarted after a jump: counts start afresh.
+  if (stream->ssrc != reported_.ssrc || stream->expected < reported_.expected ||
+      stream->received < reported_.received) {
+    reported_ = {stream->ssrc, 0, 0, 0};
+  }
+  ReportBlock block;
+  block.ssrc = stream->ssrc;
+  block.fraction_lost =
+      fraction_lost(stream->expected - reported_.expected, stream->received - reported_.received);
+  block.cumulative_lost = static_cast<std::int32_t>(std::clamp<std::int64_t>(
+      static_cast<std::int64_t>(stream->expected) - static_cast<std::int64_t>(stream->received),
+      std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
+  block.extended_highest = stream->extended_highest;
+  block.jitter = static_cast<std::uint32_t>(arrival_jitter_.units());
+  if (their_report_time_) {
+    block.last_sr = *their_report_time_;
+    const auto delay = std::chrono::steady_clock::now() - their_report_arrival_;
+    block.delay_since_last_sr =
+        static_cast<std::uint32_t>(std::chrono::duration<double>(delay).count() * 65536.0);
+  }
+  reported_ = *stream;
+  return block;
 }
 
 std::optional<RtpSession::udp::endpoint> RtpSession::rtp_destination() const {

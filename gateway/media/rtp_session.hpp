@@ -81,6 +81,7 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   void receive_rtcp();
   void schedule_report();
   void send_report();
+  [[nodiscard]] std::optional<ReportBlock> report_block();
   [[nodiscard]] std::optional<udp::endpoint> rtp_destination() const;
   void send_rtp(const RtpHeader& header, std::span<const std::byte> payload);
   void notify_dtmf(char digit);
@@ -133,6 +134,11 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   JitterBuffer jitter_;
   SequenceTracker sequence_tracker_;
   InterarrivalJitter arrival_jitter_;  // of the peer's audio packets
+  // For our report blocks: the peer's stream as the last report counted it,
+  // and the peer's last sender report.
+  SequenceTracker::StreamCounts reported_{};
+  std::optional<std::uint32_t> their_report_time_;
+  std::chrono::steady_clock::time_point their_report_arrival_{};
   std::optional<dsp::LossConcealer> concealer_;
   bool concealing_ = false;  // the last frame played was concealed
   std::optional<dsp::DtmfGenerator> dtmf_out_;

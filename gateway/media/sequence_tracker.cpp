@@ -56,6 +56,13 @@ void SequenceTracker::restart(std::uint32_t ssrc, std::uint16_t sequence) {
   ++received_;
 }
 
+std::optional<SequenceTracker::StreamCounts> SequenceTracker::stream() const noexcept {
+  if (!started_) return std::nullopt;
+  // The extended numbers start one cycle up (see restart()).
+  const auto extended = static_cast<std::uint32_t>(highest_ - (std::uint64_t{1} << 16U));
+  return StreamCounts{ssrc_, extended, highest_ - base_ + 1, stream_received_};
+}
+
 std::uint64_t SequenceTracker::stream_lost() const noexcept {
   const std::uint64_t expected = highest_ - base_ + 1;
   return expected > stream_received_ ? expected - stream_received_ : 0;

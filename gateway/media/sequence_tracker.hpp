@@ -4,6 +4,7 @@
 // peer sends in that sequence space (audio and telephone-event alike).
 
 #include <cstdint>
+#include <optional>
 
 namespace gw::media {
 
@@ -16,6 +17,16 @@ class SequenceTracker {
   Verdict track(std::uint32_t ssrc, std::uint16_t sequence);
 
   [[nodiscard]] std::uint64_t received() const noexcept { return received_; }
+
+  // The peer's current stream as an RTCP report block counts it.
+  struct StreamCounts {
+    std::uint32_t ssrc = 0;
+    std::uint32_t extended_highest = 0;  // cycles << 16 | highest sequence number
+    std::uint64_t expected = 0;          // from the first sequence number to the highest
+    std::uint64_t received = 0;
+  };
+  // nullopt before the first packet.
+  [[nodiscard]] std::optional<StreamCounts> stream() const noexcept;
   // Packets never seen, over every stream the peer has sent so far.
   [[nodiscard]] std::uint64_t lost() const noexcept { return banked_lost_ + stream_lost(); }
 

@@ -374,7 +374,14 @@ TEST_F(MediaEngineTest, AReInviteCanChangeTheCodec) {
   EXPECT_TRUE(pcma) << "still PCMU after the update";
 }
 
-TEST_F(MediaEngineTest, SenderReportsGoToTheOddPortAndTheirsAreCounted) {
+std::uint32_t word_at(const std::vector<std::byte>& packet, std::size_t at) {
+  return (std::to_integer<std::uint32_t>(packet.at(at)) << 24U) |
+         (std::to_integer<std::uint32_t>(packet.at(at + 1)) << 16U) |
+         (std::to_integer<std::uint32_t>(packet.at(at + 2)) << 8U) |
+         std::to_integer<std::uint32_t>(packet.at(at + 3));
+}
+
+TEST_F(MediaEngineTest, SenderReportsGoToTheOddPortWithABlockAboutThePeersStream) {
   // The peer's RTP and RTCP on an even/odd pair, as its SDP would say.
   const auto rtp_port = static_cast<std::uint16_t>(range_base() + 16);
   UdpPeer peer_rtp(rtp_port);
@@ -382,17 +389,46 @@ TEST_F(MediaEngineTest, SenderReportsGoToTheOddPortAndTheirsAreCounted) {
   const auto id = start(negotiated(Codec::pcmu, rtp_port));
   const auto audio = peer_rtp.next(2s);
   ASSERT_TRUE(audio);
-  // One report every 5 s; the first within 7 s, then.
+  // The peer sends sequence numbers 1-10 but 5 (one lost in ten), then its
+  // own sender report; all before our first report, due 5 s after the start.
+  const std::vector<std::byte> silence(160, std::byte{0xFF});
+  for (std::uint16_t sequence = 1; sequence <= 10; ++sequence) {
+    if (sequence == 5) continue;
+    RtpHeader header;
+    header.payload_type = 0;
+    header.sequence = sequence;
+    header.timestamp = sequence * 160U;
+    header.ssrc = 4242;
+    peer_rtp.send(port(id), header, silence);
+    std::this_thread::sleep_for(20ms);
+  }
+  SenderInfo info;
+  info.ssrc = 4242;
+  info.ntp_time = (std::uint64_t{0x12345678} << 32U) | 0x9ABC0000U;
+  std::array<std::byte, 128> theirs{};
+  const std::size_t length = build_sender_report(info, std::nullopt, "peer", theirs);
+  peer_rtcp.send_raw(static_cast<std::uint16_t>(port(id) + 1), std::span(theirs).first(length));
+  const auto limit = Clock::now() + 2s;
+  while (engine.stats(id)->rtcp_received == 0 && Clock::now() < limit) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(engine.stats(id)->rtcp_received, 1U);
+
   std::vector<std::byte> report;
   const auto deadline = Clock::now() + 7s;
   while (!looks_like_rtcp(report) && Clock::now() < deadline) report = peer_rtcp.next_raw(500ms);
   ASSERT_TRUE(looks_like_rtcp(report)) << "no sender report arrived";
   EXPECT_EQ(report.at(1), std::byte{200}) << "an SR first";
-  const auto ssrc = (std::to_integer<std::uint32_t>(report.at(4)) << 24U) |
-                    (std::to_integer<std::uint32_t>(report.at(5)) << 16U) |
-                    (std::to_integer<std::uint32_t>(report.at(6)) << 8U) |
-                    std::to_integer<std::uint32_t>(report.at(7));
-  EXPECT_EQ(ssrc, audio->header.ssrc) << "the report is about our RTP stream";
+  EXPECT_EQ(word_at(report, 4), audio->header.ssrc) << "the report is about our RTP stream";
+  ASSERT_EQ(report.at(0), std::byte{0x81}) << "with one report block";
+  EXPECT_EQ(word_at(report, 28), 4242U) << "about the peer's stream";
+  EXPECT_EQ(word_at(report, 32), (25U << 24U) | 1U) << "fraction 1/10 of 256, one lost in all";
+  EXPECT_EQ(word_at(report, 36), 10U) << "highest sequence number, no cycles";
+  EXPECT_LT(word_at(report, 40), 8000U) << "jitter in timestamp units";
+  EXPECT_EQ(word_at(report, 44), 0x56789ABCU) << "their report's time echoed";
+  const double delay = word_at(report, 48) / 65536.0;
+  EXPECT_GT(delay, 0.0);
+  EXPECT_LT(delay, 7.0) << "the delay since their report, in 1/65536 s";
   // The worker counts a report once send_to() has returned, which may be
   // after the datagram reached us.
   const auto counted_by = Clock::now() + 1s;
@@ -400,17 +436,6 @@ TEST_F(MediaEngineTest, SenderReportsGoToTheOddPortAndTheirsAreCounted) {
     std::this_thread::sleep_for(10ms);
   }
   EXPECT_GE(engine.stats(id)->rtcp_sent, 1U);
-
-  SenderInfo info;
-  info.ssrc = 4242;
-  std::array<std::byte, 128> theirs{};
-  const std::size_t length = build_sender_report(info, "peer", theirs);
-  peer_rtcp.send_raw(static_cast<std::uint16_t>(port(id) + 1), std::span(theirs).first(length));
-  const auto limit = Clock::now() + 2s;
-  while (engine.stats(id)->rtcp_received == 0 && Clock::now() < limit) {
-    std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_EQ(engine.stats(id)->rtcp_received, 1U);
 }
 
 TEST_F(MediaEngineTest, HoldByAddressZeroStopsOurRtpToo) {

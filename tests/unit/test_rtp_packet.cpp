@@ -85,10 +85,44 @@ TEST(RtpPacket, TelephoneEventsRoundTrip) {
   EXPECT_FALSE(digit_event('x'));
 }
 
+TEST(RtpPacket, ASenderReportCarriesABlockAboutThePeersStream) {
+  SenderInfo info{0xCAFEBABE, (std::uint64_t{3'900'000'000} << 32U) | 0x80000000U, 160, 50, 8000};
+  ReportBlock block{0x01020304, 25, -3, 0x0001FFFF, 80, 0xAABBCCDD, 0x00018000};
+  std::array<std::byte, 128> out{};
+  const std::size_t length = build_sender_report(info, block, "abc@sipgw", out);
+  const auto packet = std::span(out).first(length);
+  ASSERT_TRUE(looks_like_rtcp(packet));
+  EXPECT_EQ(out[0], std::byte{0x81}) << "one report block";
+  EXPECT_EQ(out[3], std::byte{12}) << "SR length: 13 words less one";
+  EXPECT_EQ(packet.subspan(28, 24).size(), 24U);
+  const std::vector<std::byte> expected = bytes({0x01, 0x02, 0x03, 0x04,    // SSRC
+                                                 25,   0xFF, 0xFF, 0xFD,    // fraction, -3
+                                                 0x00, 0x01, 0xFF, 0xFF,    // extended highest
+                                                 0,    0,    0,    80,      // jitter
+                                                 0xAA, 0xBB, 0xCC, 0xDD,    // LSR
+                                                 0x00, 0x01, 0x80, 0x00});  // DLSR: 1.5 s
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), packet.begin() + 28));
+  EXPECT_EQ(out[52 + 1], std::byte{202}) << "SDES after the block";
+  block.cumulative_lost = 50'000'000;  // more than 24 bits hold
+  (void)build_sender_report(info, block, "abc@sipgw", out);
+  EXPECT_EQ(out[33], std::byte{0x7F}) << "clamped to the largest 24-bit count";
+  // Their report's time, as our LSR echoes it: NTP seconds' low half, fraction's high half.
+  EXPECT_EQ(sender_report_time(packet), std::optional<std::uint32_t>(0x4700'8000U));
+  EXPECT_FALSE(sender_report_time(bytes({0x80, 201, 0, 1, 0, 0, 0, 2})));
+}
+
+TEST(RtpPacket, FractionLostIsOf256AndZeroWhenDuplicatesOutnumberTheLost) {
+  EXPECT_EQ(fraction_lost(10, 9), 25);
+  EXPECT_EQ(fraction_lost(10, 10), 0);
+  EXPECT_EQ(fraction_lost(10, 12), 0);
+  EXPECT_EQ(fraction_lost(0, 0), 0);
+  EXPECT_EQ(fraction_lost(1, 0), 255);
+}
+
 TEST(RtpPacket, SenderReportIsACompoundPacketWithACname) {
   SenderInfo info{0xCAFEBABE, (std::uint64_t{3'900'000'000} << 32U) | 0x80000000U, 160, 50, 8000};
   std::array<std::byte, 128> out{};
-  const std::size_t length = build_sender_report(info, "abc@sipgw", out);
+  const std::size_t length = build_sender_report(info, std::nullopt, "abc@sipgw", out);
   ASSERT_GT(length, 28U);
   EXPECT_EQ(length % 4, 0U);
   const auto packet = std::span(out).first(length);
@@ -100,7 +134,7 @@ TEST(RtpPacket, SenderReportIsACompoundPacketWithACname) {
   EXPECT_EQ(out[28 + 10], std::byte{'a'});
   EXPECT_EQ(out[23], std::byte{50}) << "packet count";
   EXPECT_FALSE(looks_like_rtcp(bytes({0x80, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));
-  EXPECT_EQ(build_sender_report(info, "abc", std::span(out).first(20)), 0U);
+  EXPECT_EQ(build_sender_report(info, std::nullopt, "abc", std::span(out).first(20)), 0U);
 }
 
 TEST(SequenceTracker, CountsLossAcrossTheWrap) {
@@ -111,6 +145,14 @@ TEST(SequenceTracker, CountsLossAcrossTheWrap) {
   }
   EXPECT_EQ(tracker.received(), 10U);
   EXPECT_EQ(tracker.lost(), 2U);
+  // As a report block has it: one cycle, highest 5; 12 expected, 10 came.
+  const auto stream = tracker.stream();
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->ssrc, 1U);
+  EXPECT_EQ(stream->extended_highest, 0x00010005U);
+  EXPECT_EQ(stream->expected, 12U);
+  EXPECT_EQ(stream->received, 10U);
+  EXPECT_FALSE(SequenceTracker().stream()) << "nothing before the first packet";
 }
 
 TEST(SequenceTracker, DuplicatesAndReorderingAreNotLoss) {
