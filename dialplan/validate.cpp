@@ -14,6 +14,9 @@ constexpr std::size_t max_digits = 32;
 
 bool is_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
+  // A URL path segment of "." or ".." is resolved away by every browser and
+  // client: such an item could never be edited or removed on the web page.
+  if (name == "." || name == "..") return false;
   return std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
   });
@@ -116,7 +119,7 @@ class Checker {
       const auto& name = items[i].name;
       if (!is_name(name)) {
         error(std::string(kind) + "[" + std::to_string(i) + "].name",
-              "'" + name + "' is not a name (1-64 of A-Z a-z 0-9 - _ .)");
+              "'" + name + "' is not a name (1-64 of A-Z a-z 0-9 - _ ., not . or ..)");
       } else if (!seen.insert(name).second) {
         error(where(kind, items[i], i) + ".name", "another entry has this name");
       }

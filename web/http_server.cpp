@@ -33,6 +33,8 @@ int hex_value(char c) {
   return -1;
 }
 
+}  // namespace
+
 std::string percent_decoded(std::string_view text, bool plus_is_space) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -46,6 +48,8 @@ std::string percent_decoded(std::string_view text, bool plus_is_space) {
   }
   return out;
 }
+
+namespace {
 
 std::map<std::string, std::string> query_of(std::string_view query) {
   std::map<std::string, std::string> fields;
@@ -80,7 +84,7 @@ HttpRequest converted(const BeastRequest& in, const std::string& peer) {
   out.method = std::string(in.method_string());
   const std::string_view target(in.target().data(), in.target().size());
   const auto question = target.find('?');
-  out.path = percent_decoded(target.substr(0, question), false);
+  out.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) out.query = query_of(target.substr(question + 1));
   const auto cookie = in[http::field::cookie];
   out.cookies = cookies_of(std::string_view(cookie.data(), cookie.size()));

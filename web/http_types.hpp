@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,9 @@ namespace gw::web {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query, percent-decoded
+  // Without the query, as sent: split it at '/' first, then decode each
+  // part (percent_decoded), so that a name holding "%2F" stays one part.
+  std::string path;
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> cookies;
   std::string csrf_token;  // the X-CSRF-Token header
@@ -32,11 +35,14 @@ struct HttpResponse {
 // gateway to answer.
 struct ApiRequest {
   std::string method;
-  std::string path;  // "/api/trunks/pbx"
+  std::string path;  // "/api/trunks/pbx", as sent (see HttpRequest::path)
   std::map<std::string, std::string> query;
   std::string body;
   std::string user;  // who is logged in
 };
+
+// "%2F" -> "/"; with `plus_is_space` (a query) '+' -> ' ' too.
+[[nodiscard]] std::string percent_decoded(std::string_view text, bool plus_is_space);
 
 // {"error": reason, "field": field} with `status`; field may be empty.
 [[nodiscard]] HttpResponse error_response(int status, const std::string& reason,

@@ -115,11 +115,13 @@ const char* key_of(const std::string& collection) {
   return nullptr;
 }
 
+// The path's parts, each decoded after the split: a realm "a/b" comes as
+// "a%2Fb" and stays one part.
 std::vector<std::string> path_parts(const std::string& path) {
   std::vector<std::string> parts;
   std::istringstream in(path);
   for (std::string part; std::getline(in, part, '/');) {
-    if (!part.empty()) parts.push_back(part);
+    if (!part.empty()) parts.push_back(web::percent_decoded(part, false));
   }
   return parts;
 }

@@ -231,6 +231,25 @@ TEST(Validate, AGoodPlanHasNoProblems) {
   EXPECT_TRUE(problems(plan).empty());
 }
 
+TEST(Validate, DotAndDotDotAreNoNamesForAUrlCannotReachThem) {
+  Plan plan = base_plan();
+  plan.routes = {route("p1234", "p1234")};
+  plan.trunks.push_back(trunk("..", "span3"));
+  plan.trunk_groups.push_back({".", {"t1"}, isdn::Hunting::ascending, 0});
+  const auto lines = problems(plan);
+  EXPECT_NE(
+      std::find(lines.begin(), lines.end(),
+                "trunks[2].name: '..' is not a name (1-64 of A-Z a-z 0-9 - _ ., not . or ..)"),
+      lines.end());
+  EXPECT_NE(
+      std::find(lines.begin(), lines.end(),
+                "trunk_groups[2].name: '.' is not a name (1-64 of A-Z a-z 0-9 - _ ., not . or ..)"),
+      lines.end());
+  plan.trunks.back().name = "...";  // not a dot segment: fine
+  plan.trunk_groups.back().name = ".a";
+  EXPECT_TRUE(problems(plan).empty()) << problems(plan).front();
+}
+
 TEST(Validate, EachProblemNamesItsField) {
   Plan plan = base_plan();
   plan.trunks.push_back(trunk("t3", "span1"));
@@ -262,7 +281,7 @@ TEST(Validate, EachProblemNamesItsField) {
       "routes[bad].trunk_groups: no trunk group named 'Z'",
       "routes[bad].failover_causes: 200 is not a Q.850 cause (1-127)",
       "routes[bad].calling.with: has nothing to replace: set replace too",
-      "routes[1].name: '' is not a name (1-64 of A-Z a-z 0-9 - _ .)",
+      "routes[1].name: '' is not a name (1-64 of A-Z a-z 0-9 - _ ., not . or ..)",
       "screening.blocked_callers: 'abc' is not a number like +1900 or 7773660",
       "registrations[up].registrar: 'registrar example' is not host or host:port",
       "registrations[up].user: 'gw 1' is not a SIP user name",

@@ -97,6 +97,23 @@ test('a trunk added through the API starts its span at once, and can be removed'
   assert.match(removed.body.restart_needed, /extra \(removed\)/);
 });
 
+test('an item whose key holds a slash is edited and removed by its encoded name', async () => {
+  const realm = 'sip.example.com/gw';
+  const added = await request(gateway, 'POST', '/api/credentials',
+    { ...session, body: { realm, user: 'gw', password: 'secret-one' } });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  const path = `/api/credentials/${encodeURIComponent(realm)}`;
+  const changed = await request(gateway, 'PUT', path,
+    { ...session, body: { realm, user: 'gw', password: 'secret-two' } });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  let plan = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  assert.equal(plan.body.credentials.find((c) => c.realm === realm)?.password, 'secret-two');
+  const removed = await request(gateway, 'DELETE', path, session);
+  assert.equal(removed.status, 200, JSON.stringify(removed.body));
+  plan = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  assert.equal(plan.body.credentials.some((c) => c.realm === realm), false);
+});
+
 test('the route tester answers for a Request-URI and names a bad one', async () => {
   const routed = await request(gateway, 'POST', '/api/route-test',
     { ...session, body: { uri: 'sip:7773660;phone-context=p1234@gw.example.com;user=phone' } });
