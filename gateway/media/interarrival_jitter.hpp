@@ -23,7 +23,10 @@ class InterarrivalJitter {
       // Timestamps wrap: their difference is taken modulo 2^32, signed.
       const auto timestamp_units = static_cast<std::int32_t>(timestamp - previous_timestamp_);
       const double deviation = std::abs(arrival_units - timestamp_units);
-      jitter_ += (deviation - jitter_) / 16.0;
+      // More than a second off is no jitter but a break in the stream (a
+      // hold, a new source behind the same SSRC): this packet is the new
+      // reference and the estimate stands.
+      if (deviation <= clock_rate_) jitter_ += (deviation - jitter_) / 16.0;
     }
     started_ = true;
     previous_arrival_ = arrival;

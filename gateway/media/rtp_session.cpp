@@ -127,6 +127,9 @@ void RtpSession::apply(const NegotiatedMedia& media) {
     latched_.reset();
     rtcp_latched_.reset();
   }
+  // Whatever changed (a hold, a new address or codec), the peer's next
+  // packet is a new reference for the jitter.
+  arrival_jitter_.restart();
   if (codec_changed) {
     codec_law_ = media.codec == Codec::pcma ? tdm::Law::alaw : tdm::Law::mulaw;
     build_tables();
@@ -209,9 +212,9 @@ std::optional<ReportBlock> RtpSession::report_block() {
   const auto stream = sequence_tracker_.stream();
   if (!stream) return std::nullopt;
   // A new SSRC, or the same one restarted after a jump: counts start afresh.
-  if (stream->ssrc != reported_.ssrc || stream->expected < reported_.expected ||
-      stream->received < reported_.received) {
-    reported_ = {stream->ssrc, 0, 0, 0};
+  if (stream->generation != reported_.generation) {
+    reported_ = SequenceTracker::StreamCounts{};
+    reported_.generation = stream->generation;
   }
   ReportBlock block;
   block.ssrc = stream->ssrc;
@@ -221,12 +224,13 @@ std::optional<ReportBlock> RtpSession::report_block() {
       static_cast<std::int64_t>(stream->expected) - static_cast<std::int64_t>(stream->received),
       std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
   block.extended_highest = stream->extended_highest;
-  block.jitter = static_cast<std::uint32_t>(arrival_jitter_.units());
-  if (their_report_time_) {
+  block.jitter = static_cast<std::uint32_t>(std::min(arrival_jitter_.units(), 4.0e9));
+  const auto since_their_report = std::chrono::steady_clock::now() - their_report_arrival_;
+  // DLSR counts 1/65536 s in 32 bits: an SR older than 18 h is none.
+  if (their_report_time_ && since_their_report < std::chrono::hours(18)) {
     block.last_sr = *their_report_time_;
-    const auto delay = std::chrono::steady_clock::now() - their_report_arrival_;
-    block.delay_since_last_sr =
-        static_cast<std::uint32_t>(std::chrono::duration<double>(delay).count() * 65536.0);
+    block.delay_since_last_sr = static_cast<std::uint32_t>(
+        std::chrono::duration<double>(since_their_report).count() * 65536.0);
   }
   reported_ = *stream;
   return block;

@@ -46,6 +46,7 @@ SequenceTracker::Verdict SequenceTracker::track(std::uint32_t ssrc, std::uint16_
 void SequenceTracker::restart(std::uint32_t ssrc, std::uint16_t sequence) {
   if (started_) banked_lost_ += stream_lost();
   started_ = true;
+  ++generation_;
   ssrc_ = ssrc;
   // Start the extended numbers one cycle up so that a packet from before the
   // first one seen does not wrap below zero.
@@ -60,7 +61,7 @@ std::optional<SequenceTracker::StreamCounts> SequenceTracker::stream() const noe
   if (!started_) return std::nullopt;
   // The extended numbers start one cycle up (see restart()).
   const auto extended = static_cast<std::uint32_t>(highest_ - (std::uint64_t{1} << 16U));
-  return StreamCounts{ssrc_, extended, highest_ - base_ + 1, stream_received_};
+  return StreamCounts{ssrc_, extended, highest_ - base_ + 1, stream_received_, generation_};
 }
 
 std::uint64_t SequenceTracker::stream_lost() const noexcept {

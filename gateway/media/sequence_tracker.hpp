@@ -24,6 +24,7 @@ class SequenceTracker {
     std::uint32_t extended_highest = 0;  // cycles << 16 | highest sequence number
     std::uint64_t expected = 0;          // from the first sequence number to the highest
     std::uint64_t received = 0;
+    std::uint64_t generation = 0;  // one more for each restart of the stream
   };
   // nullopt before the first packet.
   [[nodiscard]] std::optional<StreamCounts> stream() const noexcept;
@@ -42,6 +43,7 @@ class SequenceTracker {
   std::uint64_t stream_received_ = 0;
   std::uint64_t received_ = 0;
   std::uint64_t banked_lost_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace gw::media

@@ -1,6 +1,6 @@
 // RFC 3550's interarrival jitter of a peer's stream: zero for a steady one,
 // the deviation it settles at for an uneven one, wrapping timestamps, and a
-// restarted stream that is not taken for a huge deviation.
+// restarted or interrupted stream that is not taken for a huge deviation.
 
 #include <gtest/gtest.h>
 
@@ -48,6 +48,17 @@ TEST(InterarrivalJitter, ARestartedStreamStartsFromItsNextPacket) {
   jitter.restart();
   jitter.on_packet(90000000, start + 40ms);  // the new stream's own timestamps
   jitter.on_packet(90000000 + kFrame, start + 60ms);
+  EXPECT_NEAR(jitter.units(), 0.0, 1e-6);
+}
+
+TEST(InterarrivalJitter, AGapOfMoreThanASecondIsABreakNotJitter) {
+  InterarrivalJitter jitter;
+  const auto start = InterarrivalJitter::Clock::now();
+  jitter.on_packet(0, start);
+  jitter.on_packet(kFrame, start + 20ms);
+  // Sixty seconds on hold, the peer's timestamps running on by one frame only.
+  jitter.on_packet(2 * kFrame, start + 60s);
+  jitter.on_packet(3 * kFrame, start + 60s + 20ms);
   EXPECT_NEAR(jitter.units(), 0.0, 1e-6);
 }
 

@@ -94,7 +94,7 @@ TEST(RtpPacket, ASenderReportCarriesABlockAboutThePeersStream) {
   ASSERT_TRUE(looks_like_rtcp(packet));
   EXPECT_EQ(out[0], std::byte{0x81}) << "one report block";
   EXPECT_EQ(out[3], std::byte{12}) << "SR length: 13 words less one";
-  EXPECT_EQ(packet.subspan(28, 24).size(), 24U);
+  EXPECT_EQ(length, 52U + 8U + 12U) << "SR with its block, then SDES of a 9-octet CNAME";
   const std::vector<std::byte> expected = bytes({0x01, 0x02, 0x03, 0x04,    // SSRC
                                                  25,   0xFF, 0xFF, 0xFD,    // fraction, -3
                                                  0x00, 0x01, 0xFF, 0xFF,    // extended highest
