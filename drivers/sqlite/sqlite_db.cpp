@@ -47,8 +47,8 @@ std::int64_t Database::last_insert_id() const noexcept {
   return sqlite3_last_insert_rowid(handle_);
 }
 
-Transaction::Transaction(const Database& db) : db_(db) {
-  db_.execute("BEGIN IMMEDIATE");
+Transaction::Transaction(const Database& db, Mode mode) : db_(db) {
+  db_.execute(mode == Mode::write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {

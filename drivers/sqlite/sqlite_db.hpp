@@ -36,10 +36,13 @@ class Database {
   sqlite3* handle_ = nullptr;
 };
 
-// BEGIN IMMEDIATE now; ROLLBACK unless commit() was called.
+// A transaction, rolled back unless commit() was called.
 class Transaction {
  public:
-  explicit Transaction(const Database& db);
+  // write: BEGIN IMMEDIATE, the write lock now. read: BEGIN (deferred), for
+  // several SELECTs that must see one snapshot; it needs no commit().
+  enum class Mode : std::uint8_t { write, read };
+  explicit Transaction(const Database& db, Mode mode = Mode::write);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();

@@ -130,6 +130,9 @@ void CallTraceStore::prune(const char* table) {
 }
 
 std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const {
+  // One snapshot: the control thread's inserts and pruning may come between
+  // these SELECTs when the web API reads on its own connection.
+  const sqlite::Transaction snapshot(*db_, sqlite::Transaction::Mode::read);
   sqlite::Statement call(*db_,
                          "SELECT span, call_reference, start_us, end_us FROM call_traces WHERE "
                          "call_id = ?1 ORDER BY id DESC LIMIT 1");
