@@ -23,7 +23,9 @@ class LoginThrottle {
   [[nodiscard]] std::chrono::seconds wait(const std::string& address, Clock::time_point now) const;
   void failed(const std::string& address, Clock::time_point now);
   // A right password from the address: its count starts again.
-  void succeeded(const std::string& address) { by_address_.erase(address); }
+  void succeeded(const std::string& address) { by_address_.erase(client_of(address)); }
+  // What is counted for `address`: itself, or for IPv6 its /64.
+  [[nodiscard]] static std::string client_of(const std::string& address);
 
  private:
   struct Failures {

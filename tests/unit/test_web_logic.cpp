@@ -266,6 +266,13 @@ TEST(LoginThrottle, AnAddressThatKeepsFailingWaitsAndOthersDoNot) {
   throttle.failed("192.0.2.3", start + 401s);
   throttle.failed("192.0.2.3", start + 402s);
   EXPECT_EQ(throttle.wait("192.0.2.3", start + 402s), 0s) << "a success started the count again";
+  // An IPv6 client is its /64.
+  for (const char* address : {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"}) {
+    throttle.failed(address, start);
+  }
+  EXPECT_EQ(throttle.wait("2001:db8:1:2::99", start), 300s);
+  EXPECT_EQ(throttle.wait("2001:db8:1:3::1", start), 0s);
+  EXPECT_EQ(gw::web::LoginThrottle::client_of("::ffff:192.0.2.1"), "::ffff:192.0.2.1");
 }
 
 TEST_F(WebLogic, LoggingInWantsJsonAndAnAddressThatKeepsFailingIsToldToWait) {
@@ -333,11 +340,18 @@ TEST_F(WebLogic, APasswordSetFromTheCommandLineEndsTheUsersSessions) {
     gw::web::UserStore passwd(users_path(), gw::web::LoginPolicy{});
     passwd.set_password("admin", "a new password");
   }
-  EXPECT_EQ(app.handle(with_session(status, session)).status, 401);
+  // The live socket's check first: the API call below closes the session.
   gw::web::HttpRequest live = status;
   live.cookies[gw::web::kSessionCookie] = session.token;
-  EXPECT_FALSE(app.session_user(live)) << "the live socket's check says so too";
-  EXPECT_FALSE(log_in(app, "admin", "a new password").token.empty());
+  EXPECT_FALSE(app.session_user(live));
+  const auto fresh = log_in(app, "admin", "a new password");
+  ASSERT_FALSE(fresh.token.empty());
+  EXPECT_EQ(app.handle(with_session(status, session)).status, 401);
+  {
+    gw::web::UserStore passwd(users_path(), gw::web::LoginPolicy{});
+    passwd.set_password("admin", "a third password");
+  }
+  EXPECT_EQ(app.handle(with_session(status, fresh)).status, 401) << "the API's check too";
 }
 
 }  // namespace
