@@ -102,15 +102,18 @@ class GatewayProcess {
   // The SIP port a gateway started by this test process listens on; the 39
   // ports above it are the test's for SIPp and RTP peers.
   static int sip_port_of_this_process() { return 21000 + static_cast<int>(::getpid() % 200) * 40; }
+  // The first of 300 RTP ports of this test process's own: suites run in
+  // parallel (ctest -j) must not take each other's, or a full-gateway test
+  // runs out of ports first.
+  static int rtp_low_of_this_process() {
+    return 30000 + static_cast<int>(::getpid() % 200 % 110) * 300;
+  }
   // Its web page (HTTPS): one of the test's ports.
   [[nodiscard]] int http_port() const { return sip_port_ + 30; }
 
   explicit GatewayProcess(const GatewaySetup& setup) {
-    const int slot = static_cast<int>(::getpid() % 200);
     sip_port_ = sip_port_of_this_process();
-    // 300 RTP ports of its own: suites run in parallel (ctest -j) must not
-    // take each other's, or a full-gateway test runs out of ports first.
-    rtp_low_ = 30000 + (slot % 110) * 300;
+    rtp_low_ = rtp_low_of_this_process();
     dir_ = std::filesystem::temp_directory_path() / ("sipgw-system-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);

@@ -75,11 +75,9 @@ TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
   // machine delays the sender too).
   EXPECT_GE(std::stoi(record[kRtpReceived]), 25) << "half a second of 20 ms packets";
   EXPECT_EQ(record[kRtpLost], "0");
-  const double jitter_ms = std::stod(record[kJitterMs]);
   std::cout << "[ rtp      ] record: " << record[kRtpReceived] << " received, " << record[kRtpLost]
             << " lost, jitter " << record[kJitterMs] << " ms" << std::endl;
-  EXPECT_GE(jitter_ms, 0.0);
-  EXPECT_LT(jitter_ms, 100.0);
+  EXPECT_LT(std::stod(record[kJitterMs]), 100.0);
   EXPECT_EQ(record[kCalled], "7773660");
   EXPECT_EQ(record[kSipStatus], "200");
   EXPECT_EQ(record[kCause], "16");
@@ -88,7 +86,8 @@ TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
 }
 
 // RFC 3550's interarrival jitter, end to end: a caller whose every other
-// packet comes 10 ms late has a jitter of about 10 ms in its record.
+// packet comes 15 ms late has a jitter of about 15 ms in its record (under
+// 20 ms, so that each packet still goes before the next).
 TEST_F(SystemCalls, ACallersUnevenPacketsShowAsJitterInItsRecord) {
   RtpPeer peer;
   const pid_t sipp =
@@ -97,7 +96,7 @@ TEST_F(SystemCalls, ACallersUnevenPacketsShowAsJitterInItsRecord) {
                  {"-m", "1", "-d", "4000"});
   ASSERT_TRUE(peer.wait_for_packets(5, std::chrono::seconds(10)));
   const PcmuProbe probe(16000);  // 100 packets: the estimate settles within 1%
-  peer.play(probe.pattern(), 0, true, std::chrono::milliseconds(10));
+  peer.play(probe.pattern(), 0, true, std::chrono::milliseconds(15));
   EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   const auto record = last_record();
@@ -106,8 +105,8 @@ TEST_F(SystemCalls, ACallersUnevenPacketsShowAsJitterInItsRecord) {
             << record[kJitterMs] << " ms" << std::endl;
   EXPECT_GE(std::stoi(record[kRtpReceived]), 100);
   // Loose bounds: the sender's and the gateway's threads wake late on a busy
-  // machine, which adds to what is measured.
-  EXPECT_GT(std::stod(record[kJitterMs]), 7.0);
+  // machine, which moves what is measured by a few milliseconds either way.
+  EXPECT_GT(std::stod(record[kJitterMs]), 10.0);
   EXPECT_LT(std::stod(record[kJitterMs]), 25.0);
 }
 

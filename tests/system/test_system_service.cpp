@@ -120,11 +120,12 @@ TEST(SystemService, TheDaemonSaysReadyPingsTheWatchdogAndSaysStopping) {
   NotifySocket notify((dir / "notify").string());
   ASSERT_TRUE(notify.bound());
   const int port = GatewayProcess::sip_port_of_this_process() + 22;
+  const int rtp_low = GatewayProcess::rtp_low_of_this_process();
   // WATCHDOG_USEC as systemd sets it for WatchdogSec=0.4: pings every 0.2 s.
   const pid_t sipgw = spawn(
       {"env", "NOTIFY_SOCKET=" + (dir / "notify").string(), "WATCHDOG_USEC=400000", SIPGW_PATH,
        "--demo", "--spans", "1", "--bind", "127.0.0.1", "--sip-port", std::to_string(port),
-       "--rtp-ports", std::to_string(port + 100) + "-" + std::to_string(port + 139), "--data-dir",
+       "--rtp-ports", std::to_string(rtp_low) + "-" + std::to_string(rtp_low + 39), "--data-dir",
        dir.string(), "--quiet", "--http-port", "0"},
       (dir / "sipgw.log").string());
   ASSERT_NE(sipgw, 0);
@@ -173,9 +174,20 @@ class PrivateMounts {
   PrivateMounts(const PrivateMounts&) = delete;
   PrivateMounts& operator=(const PrivateMounts&) = delete;
   ~PrivateMounts() {
-    if (entered_ && ::setns(original_, CLONE_NEWNS) == 0) {
-      std::error_code ignored;
-      std::filesystem::current_path(cwd_, ignored);  // setns moved it to the root
+    if (entered_) {
+      // EINVAL while a thread just joined still shares our filesystem
+      // context: the kernel lets go of it a moment after the join.
+      bool left = false;
+      for (int attempt = 0; attempt < 100 && !left; ++attempt) {
+        left = ::setns(original_, CLONE_NEWNS) == 0;
+        if (!left) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (left) {
+        std::error_code ignored;
+        std::filesystem::current_path(cwd_, ignored);  // setns moved it to the root
+      } else {
+        ADD_FAILURE() << "cannot return to the machine's mount namespace: " << error_text(errno);
+      }
     }
     if (original_ >= 0) ::close(original_);
   }
@@ -210,10 +222,11 @@ TEST(SystemService, EveryLineOfACallReachesTheJournalWithItsLegAndCallId) {
   ASSERT_EQ(::stat(log.c_str(), &created), 0);
   const std::string stream = std::to_string(created.st_dev) + ":" + std::to_string(created.st_ino);
   const int port = GatewayProcess::sip_port_of_this_process() + 23;
+  const int rtp_low = GatewayProcess::rtp_low_of_this_process() + 40;
   const pid_t sipgw =
       spawn({"env", "JOURNAL_STREAM=" + stream, SIPGW_PATH, "--demo", "--spans", "1", "--bind",
              "127.0.0.1", "--sip-port", std::to_string(port), "--rtp-ports",
-             std::to_string(port + 140) + "-" + std::to_string(port + 179), "--data-dir",
+             std::to_string(rtp_low) + "-" + std::to_string(rtp_low + 39), "--data-dir",
              dir.string(), "--http-port", "0"},
             log);
   ASSERT_NE(sipgw, 0);
