@@ -37,9 +37,10 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
           std::string line;
           std::getline(stream, line);
           std::weak_ptr<Session> weak = self;
-          self->send(self->owner_.execute_(line, [weak](const std::string& event) {
+          const auto answer = self->owner_.execute_(line, [weak](const std::string& event) {
             if (auto session = weak.lock()) session->send(event);
-          }));
+          });
+          if (!answer.empty()) self->send(answer);
           self->read();
         });
   }

@@ -21,7 +21,9 @@
 namespace gw::pstnsim {
 
 // Answers one command line; `events` sends lines later (for commands that
-// report what happens afterwards).
+// report what happens afterwards). An empty answer sends nothing: the
+// command answers through `events` alone, and the next command on the
+// connection may be answered first.
 using CommandExecutor = std::function<std::string(
     const std::string& line, const std::function<void(const std::string&)>& events)>;
 

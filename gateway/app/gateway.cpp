@@ -71,6 +71,7 @@ Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log l
   make_data_dir(options_.data_dir);
   records_ = std::make_unique<CallRecordStore>(calls_db_path());
   traces_ = std::make_unique<CallTraceStore>(calls_db_path());
+  record_search_store_ = std::make_unique<CallRecordStore>(calls_db_path());
   make_pstn();
   make_media();
   store_ = std::make_unique<dialplan::PlanStore>(options_.data_dir + "/sipgw.db");
@@ -450,19 +451,26 @@ std::string Gateway::test_pstn_route(const std::string& arguments) const {
 
 // "calls [since=TIME] [until=TIME] [number=DIGITS] [trunk-group=NAME]
 // [cause=N] [limit=N] [csv]": call records, newest first, a header line
-// first, then "end".
-std::string Gateway::search_calls(const std::string& arguments) const {
+// first, then "end". Searched on the record-search thread and given to
+// `answer` on the control thread; the immediate answer is empty unless the
+// filters are wrong.
+std::string Gateway::search_calls(const std::string& arguments,
+                                  const std::function<void(const std::string&)>& answer) {
   bool csv = false;
   std::string problem;
   const auto query = parse_call_query(arguments, csv, problem);
   if (!query) return "error " + problem;
-  std::string out = CallRecordStore::header(csv) + "\n";
-  try {
-    for (const auto& line : records_->search(*query, csv)) out += line + "\n";
-  } catch (const std::exception& error) {
-    return std::string("error ") + error.what();
-  }
-  return out + "end";
+  boost::asio::post(record_search_, [this, query = *query, csv, answer] {
+    std::string out = CallRecordStore::header(csv) + "\n";
+    try {
+      for (const auto& line : record_search_store_->search(query, csv)) out += line + "\n";
+      out += "end";
+    } catch (const std::exception& error) {
+      out = std::string("error ") + error.what();
+    }
+    boost::asio::post(control_, [answer, out = std::move(out)] { answer(out); });
+  });
+  return {};
 }
 
 // "hangup CALL": the call (its number in `status`) ends with cause 16.
@@ -539,7 +547,9 @@ std::string Gateway::execute(const std::string& line,
   if (line.rfind("route ", 0) == 0) return test_route(line.substr(6));
   if (line.rfind("route-pstn ", 0) == 0) return test_pstn_route(line.substr(11));
   if (line.rfind("hangup ", 0) == 0) return hang_up(line.substr(7));
-  if (line == "calls" || line.rfind("calls ", 0) == 0) return search_calls(line.substr(5));
+  if (line == "calls" || line.rfind("calls ", 0) == 0) {
+    return search_calls(line.substr(5), events);
+  }
   if (line.rfind("service ", 0) == 0) return service(line.substr(8));
   return "error unknown command '" + line +
          "' (status, channels [SPAN], calls [FILTERS], route URI, route-pstn SPAN NUMBER, hangup "

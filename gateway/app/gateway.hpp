@@ -12,6 +12,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -93,7 +94,8 @@ class Gateway {
   // "reload" does (the answer's text). Otherwise nothing is stored.
   [[nodiscard]] std::variant<std::vector<dialplan::PlanError>, std::string> change_plan(
       const dialplan::Plan& plan);
-  // A control-socket command ("route URI", "hangup 3", ...) and its answer.
+  // A control-socket command ("route URI", "hangup 3", ...) and its answer;
+  // not "calls", which answers later (the web API reads records itself).
   std::string command(const std::string& line) {
     return execute(line, [](const std::string&) {});
   }
@@ -130,7 +132,8 @@ class Gateway {
   std::string apply(const std::shared_ptr<const dialplan::Router>& router);
   void count(const core::CallRecord& record);
   std::string hang_up(const std::string& arguments);
-  [[nodiscard]] std::string search_calls(const std::string& arguments) const;
+  std::string search_calls(const std::string& arguments,
+                           const std::function<void(const std::string&)>& answer);
   std::string service(const std::string& arguments);
   void wait_for_calls_to_end(std::chrono::steady_clock::time_point deadline,
                              std::function<void()> done);
@@ -139,11 +142,9 @@ class Gateway {
   Options options_;
   Log log_;
   static constexpr std::size_t max_pstn_setups = 64;
-  std::deque<std::string> pstn_setups_;
-  std::map<std::string, std::string>
-      registrations_;  // name -> "registered", "failed 403 ..."  // the simulated PSTN's last
-                       // SETUPs, newest last
-  std::vector<dialplan::Trunk> running_trunks_;  // the spans were made from these
+  std::deque<std::string> pstn_setups_;  // the simulated PSTN's last SETUPs, newest last
+  std::map<std::string, std::string> registrations_;  // name -> "registered", "failed 403 ..."
+  std::vector<dialplan::Trunk> running_trunks_;       // the spans were made from these
   std::string restart_needed_;
   CallCounters counters_;
   std::unique_ptr<dialplan::PlanStore> store_;
@@ -154,6 +155,12 @@ class Gateway {
   std::thread sim_thread_;
   std::unique_ptr<CallRecordStore> records_;
   std::unique_ptr<CallTraceStore> traces_;
+  // The control socket's record searches run on a thread of their own, over
+  // a connection of their own: a search by number reads the whole table,
+  // and call control must not wait for it. Declared after the store, so
+  // the thread is joined before the store closes.
+  std::unique_ptr<CallRecordStore> record_search_store_;
+  boost::asio::thread_pool record_search_{1};
   std::unique_ptr<media::MediaEngine> media_;
   std::unique_ptr<sip::Stack> sip_;
   std::unique_ptr<core::CallBridge> bridge_;

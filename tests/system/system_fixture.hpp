@@ -17,7 +17,9 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/support/spawn.hpp"
@@ -175,30 +177,50 @@ class GatewayProcess {
     return fields;
   }
 
-  // One command on the control socket; its reply up to "end", or its one
-  // line when it starts "ok" or "error".
-  [[nodiscard]] std::string command(const std::string& line) const {
+  // A connection to the control socket; -1 when there is none.
+  [[nodiscard]] int connect_control() const {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     const std::string path = (dir_ / "sipgw.ctl").string();
     path.copy(address.sun_path, sizeof address.sun_path - 1);
-    std::string reply;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-      const std::string request = line + "\n";
-      if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-        char buffer[4096];
-        const auto complete = [&reply] {
-          const bool one_line = reply.rfind("error", 0) == 0 || reply.rfind("ok", 0) == 0;
-          return one_line ? reply.find('\n') != std::string::npos
-                          : reply.find("end\n") != std::string::npos;
-        };
-        while (!complete()) {
-          const auto got = ::read(fd, buffer, sizeof buffer);
-          if (got <= 0) break;
-          reply.append(buffer, static_cast<std::size_t>(got));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+    ::close(fd);
+    return -1;
+  }
+
+  // The next reply on `fd`: its lines up to "end", or its one line when it
+  // starts "ok" or "error". `pending` keeps what was read past it.
+  static std::string read_reply(int fd, std::string& pending) {
+    std::size_t line_start = 0;
+    char buffer[65536];
+    for (;;) {
+      for (auto newline = pending.find('\n', line_start); newline != std::string::npos;
+           newline = pending.find('\n', line_start)) {
+        const std::string_view line(pending.data() + line_start, newline - line_start);
+        const bool alone = line_start == 0 && (line.starts_with("ok") || line.starts_with("error"));
+        line_start = newline + 1;
+        if (alone || line == "end") {
+          std::string reply = pending.substr(0, line_start);
+          pending.erase(0, line_start);
+          return reply;
         }
       }
+      const auto got = ::read(fd, buffer, sizeof buffer);
+      if (got <= 0) return std::exchange(pending, {});
+      pending.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+
+  // One command on the control socket, and its reply.
+  [[nodiscard]] std::string command(const std::string& line) const {
+    const int fd = connect_control();
+    if (fd < 0) return {};
+    std::string reply;
+    const std::string request = line + "\n";
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      std::string pending;
+      reply = read_reply(fd, pending);
     }
     ::close(fd);
     return reply;

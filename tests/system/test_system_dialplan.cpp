@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
+#include "drivers/sqlite/sqlite_db.hpp"
 #include "tests/system/system_fixture.hpp"
 
 namespace gw::test {
@@ -301,6 +303,41 @@ TEST_F(SystemDialplan, SipgwctlListsChannelsAndExportsAndImportsThePlan) {
             0)
       << output;
   EXPECT_NE(output.find("stored and applied"), std::string::npos) << output;
+}
+
+// A search by number reads the whole record table. It runs beside call
+// control, so a command sent after it on the same connection is answered
+// first, and the search's answer still comes, whole.
+TEST_F(SystemDialplan, ALongRecordSearchHoldsUpNoOtherCommand) {
+  constexpr int kBulkRecords = 100000;
+  const sqlite::Database records((gateway_->dir() / "calls.db").string(), 5000, "");
+  const std::string bulk = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n " +
+                           ("WHERE i < " + std::to_string(kBulkRecords)) + R"sql()
+    INSERT INTO calls (start, end, call_id, caller, request_uri, called, route, trunk_group,
+                       span, timeslot, sip_status, cause, ended_by, direction)
+    SELECT '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'bulk-' || i, '5550100999',
+           'sip:5550100999@127.0.0.1', '5550100999', 'r', 'A', 'span1', 1, 486, 17, 'pstn',
+           'sip-to-pstn' FROM n)sql";
+  records.execute(bulk.c_str());
+  struct Cleanup {
+    const sqlite::Database& db;
+    ~Cleanup() { db.execute("DELETE FROM calls WHERE call_id LIKE 'bulk-%'"); }
+  } cleanup{records};
+
+  const int fd = gateway_->connect_control();
+  ASSERT_GE(fd, 0);
+  const std::string requests = "calls number=5550100999 limit=100000\nstatus\n";
+  ASSERT_EQ(::write(fd, requests.data(), requests.size()), static_cast<ssize_t>(requests.size()));
+  std::string pending;
+  const std::string first = GatewayProcess::read_reply(fd, pending);
+  const std::string second = GatewayProcess::read_reply(fd, pending);
+  ::close(fd);
+  EXPECT_EQ(first.rfind("span span1/", 0), 0U)
+      << "the status should come first: " << first.substr(0, 200);
+  EXPECT_EQ(std::count(second.begin(), second.end(), '\n'), kBulkRecords + 2)
+      << "a header, every record, end: " << second.substr(0, 200);
+  EXPECT_EQ(second.rfind("# start\t", 0), 0U) << second.substr(0, 200);
+  EXPECT_NE(second.find("\tbulk-100000\t"), std::string::npos);
 }
 
 }  // namespace
