@@ -24,9 +24,14 @@
 namespace gw::sip {
 namespace {
 
-// What a caller may send us, and what we take in a body.
-constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+// What a caller may send us, and what we take in a body. NUA answers any
+// other method 405 with this Allow (its default list has MESSAGE, REFER,
+// UPDATE, SUBSCRIBE and NOTIFY, which it would accept for us and then
+// nothing would happen). PRACK is NUA's own work: it sends a 183 reliably
+// to a caller that supports 100rel, and PRACKs a peer's reliable 18x.
+constexpr const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK";
 constexpr const char* kAccept = "application/sdp";
+constexpr const char* kSupported = "timer, 100rel";
 
 // Sofia's C callbacks: the typed context comes as magic; forward in one line.
 void nua_trampoline(nua_event_t event, int status, char const* phrase, nua_t* /*nua*/,
@@ -187,8 +192,8 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
                     TAG_IF(message_traced_ != nullptr, TPTAG_LOG(1)),
                     // Call control answers SDP itself: no Sofia SOA.
                     NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),
-                    NUTAG_AUTOALERT(0), NUTAG_ALLOW(kAllow), SIPTAG_ACCEPT_STR(kAccept),
-                    SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
+                    NUTAG_AUTOALERT(0), SIPTAG_ALLOW_STR(kAllow), SIPTAG_SUPPORTED_STR(kSupported),
+                    SIPTAG_ACCEPT_STR(kAccept), SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
   if (nua_ == nullptr) {
     if (wire_log_) su_log_redirect(su_log_default, nullptr, nullptr);
     su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
@@ -277,12 +282,12 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
 void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
   if (accepting_.load(std::memory_order_acquire)) {
     nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
-                SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"), TAG_END());
+                SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR(kSupported), TAG_END());
   } else {
     const std::string retry = std::to_string(retry_after_seconds_);
     nua_respond(handle, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(nua_),
-                SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR("timer"),
-                SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
+                SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept),
+                SIPTAG_SUPPORTED_STR(kSupported), SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
   }
   // An OPTIONS inside a call (a keepalive) comes on the call's handle.
   if (own_handle) nua_handle_destroy(handle);

@@ -91,6 +91,10 @@ TEST_F(SipStackTest, OptionsIsAnswered200WithAllowAcceptAndSupported) {
   EXPECT_EQ(run_sipp("options_200.xml", config.port), 0);
 }
 
+TEST_F(SipStackTest, AMethodTheGatewayDoesNotTakeGets405WithItsAllow) {
+  EXPECT_EQ(run_sipp("message_405.xml", config.port), 0);
+}
+
 TEST_F(SipStackTest, OptionsIsAnswered503WithRetryAfterWhenNoCallCanBeTaken) {
   harness->stack().set_accepting_calls(false);
   EXPECT_EQ(run_sipp("options_503.xml", config.port), 0);

@@ -228,14 +228,15 @@ TEST_F(SystemCalls, FarEndHangupSendsByeWithTheQ850Reason) {
   EXPECT_EQ(last_record()[kEndedBy], "pstn");
 }
 
-TEST_F(SystemCalls, EarlyMediaIs183WithSdpAndTheAnnouncementReachesTheCaller) {
+// Calls 1831234 with `scenario`: pstnsim plays a 425 Hz tone for 2 s before
+// it answers, and the tone must be in the audio that came before the answer.
+void expect_announcement_before_the_answer(const GatewayProcess& gateway,
+                                           const std::string& scenario) {
   RtpPeer peer;
   const pid_t sipp =
-      start_sipp(*gateway_, "early_media.xml",
+      start_sipp(gateway, scenario,
                  {{"ruri", private_plan("1831234")}, {"rtp_port", std::to_string(peer.port())}},
                  {"-m", "1", "-d", "1000"});
-  // pstnsim plays a 425 Hz tone for 2 s before it answers: look for it in
-  // the audio that came before the answer.
   ASSERT_TRUE(peer.wait_for_packets(40, std::chrono::seconds(10)));
   const auto audio = peer.recorded(0);
   double loudest = -100;
@@ -244,7 +245,33 @@ TEST_F(SystemCalls, EarlyMediaIs183WithSdpAndTheAnnouncementReachesTheCaller) {
         loudest, dsp::tone_level_dbm0(tdm::Law::mulaw, std::span(audio).subspan(at, 160), 425));
   }
   EXPECT_GT(loudest, -20.0) << "no 425 Hz announcement tone in the early media";
-  EXPECT_EQ(finish_sipp(*gateway_, sipp, "early_media.xml"), 0);
+  EXPECT_EQ(finish_sipp(gateway, sipp, scenario), 0);
+}
+
+TEST_F(SystemCalls, EarlyMediaIs183WithSdpAndTheAnnouncementReachesTheCaller) {
+  expect_announcement_before_the_answer(*gateway_, "early_media.xml");
+}
+
+// Most phones say "Supported: 100rel": the 183 then comes reliably and the
+// call goes on once it is PRACKed (RFC 3262).
+TEST_F(SystemCalls, ACallerWith100relGetsAReliable183ThatItsPrackAcknowledges) {
+  expect_announcement_before_the_answer(*gateway_, "early_media_100rel.xml");
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  EXPECT_EQ(last_record()[kCause], "16");
+}
+
+// A proxy or phone that tries a transfer gets 405 (the gateway does no
+// REFER), and the call is not disturbed: its audio still echoes.
+TEST_F(SystemCalls, ARequestTheGatewayDoesNotTakeInACallGets405AndTheCallGoesOn) {
+  RtpPeer peer;
+  const pid_t sipp =
+      start_sipp(*gateway_, "refer_405.xml",
+                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
+                 {"-m", "1", "-d", "2000"});
+  expect_echo(peer, "7773660 in p1234, after the REFER");
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "refer_405.xml"), 0);
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
+  EXPECT_EQ(last_record()[kEndedBy], "caller");
 }
 
 // Holds for 2 s in the middle of a 5 s call: RTP from the gateway must stop
