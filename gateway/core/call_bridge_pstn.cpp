@@ -45,13 +45,6 @@ bool peer_failed(int status) {
   return status == 408 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
-std::string request_uri(const dialplan::SipChoice& sip, const std::string& peer) {
-  const std::string& user = sip.request_user;
-  const bool telephone =
-      (!user.empty() && user.front() == '+') || user.find(";phone-context=") != std::string::npos;
-  return "sip:" + user + "@" + peer + (telephone ? ";user=phone" : "");
-}
-
 }  // namespace
 
 dialplan::Decision CallBridge::test_pstn_route(const std::string& span,
@@ -148,7 +141,7 @@ bool CallBridge::invite_next_peer(Call& call) {
   const dialplan::SipChoice& sip = *call.decision.sip;
   if (call.peer >= sip.peers.size()) return false;
   const std::string& peer = sip.peers[call.peer];
-  call.invite.request_uri = request_uri(sip, peer);
+  call.invite.request_uri = sip::telephone_uri(sip.request_user, peer);
   call.invite.credentials.clear();
   for (const auto& credential : router_->plan().credentials) {
     call.invite.credentials.push_back({credential.realm, credential.user, credential.password});

@@ -61,6 +61,15 @@ struct InviteRequest {
 // nullopt when Sofia cannot parse it as a sip:, sips: or tel: URI.
 [[nodiscard]] std::optional<InviteRequest> request_for_uri(const std::string& uri);
 
+// A telephone number at `host` as a SIP URI, with user=phone when the user
+// part is a global number or carries its phone-context (RFC 3261 19.1.6):
+// "sip:7773660;phone-context=p1234@gw.example.com;user=phone".
+[[nodiscard]] inline std::string telephone_uri(const std::string& user, const std::string& host) {
+  const bool telephone =
+      (!user.empty() && user.front() == '+') || user.find(";phone-context=") != std::string::npos;
+  return "sip:" + user + "@" + host + (telephone ? ";user=phone" : "");
+}
+
 class CallHandler {
  public:
   virtual ~CallHandler() = default;

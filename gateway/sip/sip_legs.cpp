@@ -401,21 +401,14 @@ std::string quoted(const std::string& name) {
   return text + "\"";
 }
 
-// A telephone number at our host: user=phone when the user part is a
-// global number or carries its phone-context (RFC 3261 19.1.6).
-std::string phone_uri(const std::string& user, const std::string& host) {
-  const bool telephone = user.front() == '+' || user.find(";phone-context=") != std::string::npos;
-  return "sip:" + user + "@" + host + (telephone ? ";user=phone" : "");
-}
-
 // The headers Sofia has no tags for, one "Name: value" a line.
 std::string extra_headers(const OutgoingInvite& invite, const std::string& host) {
   std::string headers;
   if (invite.caller_asserted && !invite.caller_user.empty()) {
-    headers += "P-Asserted-Identity: <" + phone_uri(invite.caller_user, host) + ">\r\n";
+    headers += "P-Asserted-Identity: <" + telephone_uri(invite.caller_user, host) + ">\r\n";
   }
   if (!invite.diversion_user.empty()) {
-    headers += "Diversion: <" + phone_uri(invite.diversion_user, host) +
+    headers += "Diversion: <" + telephone_uri(invite.diversion_user, host) +
                ">;reason=" + invite.diversion_reason +
                ";counter=" + std::to_string(invite.diversion_counter) + "\r\n";
   }
@@ -439,7 +432,7 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
       anonymous
           ? "\"Anonymous\" <sip:anonymous@anonymous.invalid>"
           : (invite.caller_display.empty() ? std::string() : quoted(invite.caller_display) + " ") +
-                "<" + phone_uri(invite.caller_user, local_host_) + ">";
+                "<" + telephone_uri(invite.caller_user, local_host_) + ">";
   const std::string to = "<" + invite.request_uri + ">";
   const std::string proxy =
       invite.outbound_proxy.empty() ? std::string() : "sip:" + invite.outbound_proxy;

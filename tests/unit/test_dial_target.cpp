@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "dialplan/dial_target.hpp"
+#include "gateway/sip/sip_call.hpp"
 
 namespace gw::dialplan {
 namespace {
@@ -55,3 +56,13 @@ TEST(DialTarget, WhatCannotBeDialledIsRefusedWithAReason) {
 
 }  // namespace
 }  // namespace gw::dialplan
+
+// The other way: a number we send as a SIP URI (PSTN to SIP).
+TEST(TelephoneUri, AGlobalOrContextNumberIsUserPhoneAndANameIsNot) {
+  EXPECT_EQ(gw::sip::telephone_uri("7773660;phone-context=p1234", "gw.example.com"),
+            "sip:7773660;phone-context=p1234@gw.example.com;user=phone");
+  EXPECT_EQ(gw::sip::telephone_uri("+15551234567", "10.0.0.1:5060"),
+            "sip:+15551234567@10.0.0.1:5060;user=phone");
+  EXPECT_EQ(gw::sip::telephone_uri("alice", "example.com"), "sip:alice@example.com");
+  EXPECT_EQ(gw::sip::telephone_uri("", "example.com"), "sip:@example.com");
+}
