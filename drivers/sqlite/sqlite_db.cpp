@@ -37,6 +37,20 @@ void Database::execute(const char* sql) const {
   }
 }
 
+void Database::add_column_if_missing(std::string_view table, std::string_view column,
+                                     std::string_view type) const {
+  // In one write transaction, so two connections opening an older file at
+  // once cannot both add the column.
+  Transaction change(*this);
+  Statement has(*this, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  has.bind(1, table).bind(2, column);
+  if (has.next_row()) return;
+  const std::string alter = "ALTER TABLE " + std::string(table) + " ADD COLUMN " +
+                            std::string(column) + " " + std::string(type);
+  execute(alter.c_str());
+  change.commit();
+}
+
 void Database::roll_back() const noexcept {
   if (sqlite3_get_autocommit(handle_) == 0) {
     (void)sqlite3_exec(handle_, "ROLLBACK", nullptr, nullptr, nullptr);

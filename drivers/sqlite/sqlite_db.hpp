@@ -24,6 +24,10 @@ class Database {
 
   // Runs one or more statements without results.
   void execute(const char* sql) const;
+  // Adds `column` (with its `type`, "INTEGER NOT NULL DEFAULT 0") to `table`
+  // unless it is there: a table an older release wrote, brought up to date.
+  void add_column_if_missing(std::string_view table, std::string_view column,
+                             std::string_view type) const;
   // Ends a failed transaction. SQLite may have rolled it back itself (disk
   // full, I/O error), and the error that made it fail is the one to report.
   void roll_back() const noexcept;

@@ -52,17 +52,6 @@ constexpr std::array kAddedColumns{
     std::pair{"jitter_ms", "REAL NOT NULL DEFAULT 0"},
 };
 
-// Brings a calls table written by an older sipgw up to date.
-void add_missing_columns(sqlite::Database& db) {
-  for (const auto& [name, type] : kAddedColumns) {
-    sqlite::Statement has(db, "SELECT 1 FROM pragma_table_info('calls') WHERE name = ?1");
-    has.bind(1, std::string(name));
-    if (has.next_row()) continue;
-    const std::string alter = std::string("ALTER TABLE calls ADD COLUMN ") + name + " " + type;
-    db.execute(alter.c_str());
-  }
-}
-
 std::string iso_time(std::chrono::system_clock::time_point when) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
   std::tm utc{};
@@ -101,7 +90,7 @@ CallRecordStore::CallRecordStore(const std::string& path) : path_(path) {
     db_ = std::make_unique<sqlite::Database>(path, 2000,
                                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     db_->execute(kSchema);
-    add_missing_columns(*db_);
+    for (const auto& [name, type] : kAddedColumns) db_->add_column_if_missing("calls", name, type);
   } catch (const std::exception& error) {
     throw std::runtime_error("--data-dir: call records " + path_ + ": " + error.what());
   }
