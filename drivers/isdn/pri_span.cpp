@@ -5,6 +5,8 @@
 
 #include <sys/time.h>
 
+#include <boost/asio/post.hpp>
+
 #include <memory>
 #include <stdexcept>
 
@@ -27,7 +29,7 @@ int write_trampoline(struct pri* ctrl, void* buffer, int length) {
   return self == nullptr ? length : self->write_frame(buffer, length);
 }
 void message_trampoline(struct pri* ctrl, char* text) {
-  if (const PriSpan* self = owner_of(ctrl)) self->log_line(text);
+  if (PriSpan* self = owner_of(ctrl)) self->log_line(text);
 }
 
 int switch_code(SwitchType type) {
@@ -81,9 +83,12 @@ PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config,
   // some causes, after which libpri forgets the call without telling us.
   pri_hangup_fix_enable(pri_, 1);
   if (has_service_messages()) pri_set_service_message_support(pri_, 1);
-  if (config_.debug) {
-    pri_set_debug(pri_, PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_STATE | PRI_DEBUG_Q921_STATE);
+  int debug = config_.debug ? PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_STATE | PRI_DEBUG_Q921_STATE : 0;
+  if (config_.frame_tap) {
+    decodes_.emplace(config_.frame_tap);
+    debug |= PRI_DEBUG_Q931_DUMP;  // the decodes the traces keep
   }
+  if (debug != 0) pri_set_debug(pri_, debug);
   const auto events = span.event_wait();
   if (events.fd != span.d_channel().fd()) span_events_.assign(events.fd);
   watch_dchannel();
@@ -93,6 +98,7 @@ PriSpan::PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config,
 }
 
 PriSpan::~PriSpan() {
+  if (decodes_) decodes_->flush();
   *alive_ = false;
   timer_.cancel();
   restart_timer_.cancel();
@@ -190,13 +196,22 @@ int PriSpan::write_frame(const void* buffer, int length) {
 }
 
 // libpri's frames end with the two FCS octets DAHDI's HDLC channels carry.
-void PriSpan::tap(bool sent, const void* frame, std::size_t bytes) const {
-  if (!config_.frame_tap || bytes <= 2) return;
-  config_.frame_tap(sent, {static_cast<const std::byte*>(frame), bytes - 2});
+// The frame waits for its decode until libpri has returned to the loop.
+void PriSpan::tap(bool sent, const void* frame, std::size_t bytes) {
+  if (!decodes_ || bytes <= 2) return;
+  decodes_->frame(sent, {static_cast<const std::byte*>(frame), bytes - 2});
+  if (decodes_flush_posted_) return;
+  decodes_flush_posted_ = true;
+  boost::asio::post(timer_.get_executor(), [this, alive = alive_] {
+    if (!*alive) return;
+    decodes_flush_posted_ = false;
+    decodes_->flush();
+  });
 }
 
-void PriSpan::log_line(const char* text) const {
-  if (!config_.log) return;
+void PriSpan::log_line(const char* text) {
+  const bool decode = decodes_ && decodes_->text(text);
+  if (!config_.log || (decode && !config_.debug)) return;
   std::string_view line(text);
   while (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   config_.log(line);

@@ -20,6 +20,7 @@
 
 #include "drivers/isdn/call_state.hpp"
 #include "drivers/isdn/channel_table.hpp"
+#include "drivers/isdn/frame_decode.hpp"
 #include "drivers/isdn/types.hpp"
 #include "drivers/tdm/span.hpp"
 
@@ -40,9 +41,10 @@ struct PriConfig {
   std::chrono::milliseconds clearing_guard{40'000};
   bool debug = false;                         // Q.921/Q.931 decode into the log
   std::function<void(std::string_view)> log;  // one line at a time; empty: silent
-  // Every D-channel frame (LAPD, without its FCS) as it is read or written,
-  // for call traces; on the span's thread. Empty: none.
-  std::function<void(bool sent, std::span<const std::byte> frame)> frame_tap;
+  // Every D-channel frame as it is read or written, with libpri's decode of
+  // its Q.931 message, for call traces; on the span's thread, a moment after
+  // the frame (once libpri has written the decode). Empty: none.
+  std::function<void(const DChannelFrame& frame)> frame_tap;
 };
 
 // What the span reports to its user. A call id handed out by on_incoming or
@@ -112,7 +114,7 @@ class PriSpan {
   // libpri's C callbacks land here (see the trampolines in pri_span.cpp).
   int read_frame(void* buffer, int length);
   int write_frame(const void* buffer, int length);
-  void log_line(const char* text) const;
+  void log_line(const char* text);
 
  private:
   struct Call {
@@ -151,7 +153,7 @@ class PriSpan {
   void sweep_stuck_calls();
   Call* find(CallId id);
   const Call* find(CallId id) const;
-  void tap(bool sent, const void* frame, std::size_t bytes) const;
+  void tap(bool sent, const void* frame, std::size_t bytes);
   [[nodiscard]] bool has_service_messages() const noexcept;
   Call* find(q931_call* q931);
   // One log line from its parts, when the span has a log sink.
@@ -183,6 +185,8 @@ class PriSpan {
   bool layer2_up_ = false;  // libpri's DCHAN_UP / DCHAN_DOWN
   bool line_ok_ = false;    // no red or blue alarm
   bool last_read_had_frame_ = false;
+  std::optional<FrameDecodeJoiner> decodes_;  // when there is a frame_tap
+  bool decodes_flush_posted_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -368,6 +368,12 @@ std::string hex(const std::string& bytes) {
   return out;
 }
 
+// libpri's decode of the message (when it was kept), then the frame's octets.
+std::string q931_text(const TracedMessage& message) {
+  if (message.decoded.empty()) return hex(message.content);
+  return message.decoded + "\n\n" + hex(message.content);
+}
+
 ordered_json ladder_json(const CallTrace& trace) {
   ordered_json messages = ordered_json::array();
   for (const auto& message : trace.messages) {
@@ -376,7 +382,7 @@ ordered_json ladder_json(const CallTrace& trace) {
                         {"direction", message.sent ? "sent" : "received"},
                         {"summary", message.summary},
                         {"peer", message.peer},
-                        {"content", message.sip ? message.content : hex(message.content)}});
+                        {"content", message.sip ? message.content : q931_text(message)}});
   }
   return ordered_json{{"call_id", trace.call_id},
                       {"span", trace.span},

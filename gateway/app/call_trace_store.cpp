@@ -18,7 +18,7 @@ CREATE INDEX IF NOT EXISTS sip_messages_call_id ON sip_messages (call_id);
 CREATE TABLE IF NOT EXISTS q931_messages (
   id INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, span TEXT NOT NULL,
   call_reference INTEGER NOT NULL, sent INTEGER NOT NULL, summary TEXT NOT NULL,
-  frame BLOB NOT NULL);
+  frame BLOB NOT NULL, decoded TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS q931_messages_call ON q931_messages (span, call_reference, time_us);
 CREATE TABLE IF NOT EXISTS rtp_packets (
   id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, time_us INTEGER NOT NULL, sent INTEGER NOT NULL,
@@ -47,6 +47,8 @@ CallTraceStore::CallTraceStore(const std::string& path) {
     db_ = std::make_unique<sqlite::Database>(path, 2000,
                                              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     db_->execute(kSchema);
+    // Added after the first release; older rows have no decode.
+    db_->add_column_if_missing("q931_messages", "decoded", "TEXT NOT NULL DEFAULT ''");
   } catch (const std::exception& error) {
     throw std::runtime_error("--data-dir: call traces " + path + ": " + error.what());
   }
@@ -70,19 +72,20 @@ void CallTraceStore::add_sip(const sip::WireMessage& message) {
   if (++inserts_ % 1000 == 0) prune("sip_messages");
 }
 
-void CallTraceStore::add_frame(const std::string& span, bool sent,
-                               std::span<const std::byte> frame) {
-  const auto header = isdn::q931_header(frame);
+void CallTraceStore::add_frame(const std::string& span, const isdn::DChannelFrame& frame) {
+  const auto header = isdn::q931_header(frame.bytes);
   if (!header || header->call_reference == 0) return;
   sqlite::Statement insert(*db_,
                            "INSERT INTO q931_messages (time_us, span, call_reference, sent, "
-                           "summary, frame) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  insert.bind(1, micros(std::chrono::system_clock::now()))
+                           "summary, frame, decoded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, micros(frame.time))
       .bind(2, span)
       .bind(3, header->call_reference)
-      .bind(4, sent ? 1 : 0)
+      .bind(4, frame.sent ? 1 : 0)
       .bind(5, isdn::q931_message_name(header->message_type))
-      .bind_blob(6, std::string_view(reinterpret_cast<const char*>(frame.data()), frame.size()))
+      .bind_blob(6, std::string_view(reinterpret_cast<const char*>(frame.bytes.data()),
+                                     frame.bytes.size()))
+      .bind(7, frame.decoded)
       .run();
   if (++inserts_ % 1000 == 0) prune("q931_messages");
 }
@@ -162,8 +165,9 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
   }
   if (call_reference >= 0 && !trace.span.empty()) {
     sqlite::Statement q931(*db_,
-                           "SELECT time_us, sent, summary, frame FROM q931_messages WHERE span = "
-                           "?1 AND call_reference = ?2 AND time_us BETWEEN ?3 AND ?4 ORDER BY id");
+                           "SELECT time_us, sent, summary, frame, decoded FROM q931_messages "
+                           "WHERE span = ?1 AND call_reference = ?2 AND time_us BETWEEN ?3 AND ?4 "
+                           "ORDER BY id");
     q931.bind(1, trace.span)
         .bind(2, call_reference)
         .bind(3, trace.start_us - kBeforeUs)
@@ -176,6 +180,7 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
       message.summary = q931.text(2);
       message.peer = trace.span;
       message.content = q931.blob(3);
+      message.decoded = q931.text(4);
     }
   }
   sqlite::Statement rtp(*db_,

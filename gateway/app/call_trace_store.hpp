@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/isdn/frame_decode.hpp"
 #include "gateway/core/call_bridge.hpp"
 #include "gateway/sip/wire_log.hpp"
 
@@ -36,6 +37,7 @@ struct TracedMessage {
   int peer_port = 0;         // SIP only
   std::string transport;     // SIP only
   std::string content;       // SIP: the message text; Q.931: the LAPD frame's octets
+  std::string decoded;       // Q.931: libpri's decode of the message; empty: none
 };
 
 struct CallTrace {
@@ -58,7 +60,7 @@ class CallTraceStore {
   void add_sip(const sip::WireMessage& message);
   // A D-channel frame on `span`; kept only when it carries a Q.931 message
   // of a call (not the global call reference's RESTARTs).
-  void add_frame(const std::string& span, bool sent, std::span<const std::byte> frame);
+  void add_frame(const std::string& span, const isdn::DChannelFrame& frame);
   // Files a finished call's span and call reference under its Call-ID.
   void add_call(const core::CallRecord& record);
   // A call's first RTP packets (media::RtpCapture), in one transaction.

@@ -275,8 +275,8 @@ void Gateway::add_spans(const std::vector<dialplan::Trunk>& trunks) {
       config.side = trunk.side;
       config.switchtype = trunk.switchtype;
       config.debug = options_.debug_isdn;
-      config.frame_tap = [this, name](bool sent, std::span<const std::byte> frame) {
-        keep_trace([&] { traces_->add_frame(name, sent, frame); });
+      config.frame_tap = [this, name](const isdn::DChannelFrame& frame) {
+        keep_trace([&] { traces_->add_frame(name, frame); });
       };
       if (!options_.quiet || options_.debug_isdn) config.log = log_;
       spans_.push_back(

@@ -7,8 +7,12 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "drivers/isdn/call_recorder.hpp"
+#include "drivers/isdn/q931_frame.hpp"
 #include "drivers/isdn/run_until.hpp"
 #include "drivers/loopback/loopback_span.hpp"
 #include "drivers/pstnsim/echo_probe.hpp"
@@ -39,6 +43,8 @@ struct IsdnBench {
     isdn::PriConfig config;
     config.side = isdn::Side::cpe;
     config.switchtype = sim.switchtype;
+    // As the gateway runs its spans: every frame kept, with libpri's decode.
+    config.frame_tap = [this](const isdn::DChannelFrame& frame) { frames.push_back(frame); };
     if (log != nullptr) {
       sim.log = [](std::string_view text) { std::cerr << "[net] " << text << '\n'; };
       config.log = [](std::string_view text) { std::cerr << "[cpe] " << text << '\n'; };
@@ -93,6 +99,19 @@ struct IsdnBench {
   CallRecorder recorder;
   std::unique_ptr<isdn::PriSpan> gateway;
   std::vector<isdn::IncomingCall> setups;
+  std::vector<isdn::DChannelFrame> frames;  // the gateway side's, in order
+
+  // The decode of the first Q.931 message named `name` the gateway side sent
+  // (or received); nullopt when there was none.
+  [[nodiscard]] std::optional<std::string> decode_of(const std::string& name, bool sent) const {
+    for (const auto& frame : frames) {
+      const auto header = isdn::q931_header(frame.bytes);
+      if (header && frame.sent == sent && isdn::q931_message_name(header->message_type) == name) {
+        return frame.decoded;
+      }
+    }
+    return std::nullopt;
+  }
 };
 
 }  // namespace gw::test

@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <vector>
 
 #include "drivers/isdn/q931_frame.hpp"
+#include "drivers/sqlite/sqlite_db.hpp"
+#include "gateway/app/call_trace_store.hpp"
 #include "gateway/app/pcapng.hpp"
 #include "gateway/sip/wire_log.hpp"
 #include "gateway/systemd/journal.hpp"
@@ -116,6 +119,56 @@ std::uint32_t le32_at(const std::string& data, std::size_t at) {
   std::uint32_t value = 0;
   for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<std::uint8_t>(data[at + i]);
   return value;
+}
+
+// A calls.db from before decodes were kept: its q931_messages table gains
+// the column when the store opens it, its old rows read without a decode,
+// and a new frame's decode comes back with the call's trace.
+TEST(CallTraceStore, AnOlderFileGainsTheDecodeColumnAndKeepsItsRows) {
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("sipgw-trace-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "calls.db").string();
+  const auto now = std::chrono::system_clock::now();
+  const auto micros = [](std::chrono::system_clock::time_point when) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
+  };
+  {
+    const gw::sqlite::Database old(path, 1000, "");
+    old.execute(
+        "CREATE TABLE q931_messages (id INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, span TEXT "
+        "NOT NULL, call_reference INTEGER NOT NULL, sent INTEGER NOT NULL, summary TEXT NOT NULL, "
+        "frame BLOB NOT NULL)");
+    gw::sqlite::Statement row(old,
+                              "INSERT INTO q931_messages (time_us, span, call_reference, sent, "
+                              "summary, frame) VALUES (?1, 'span1', 1, 1, 'SETUP', x'00')");
+    row.bind(1, static_cast<std::int64_t>(micros(now))).run();
+  }
+  {
+    gw::app::CallTraceStore store(path);
+    gw::isdn::DChannelFrame frame;
+    frame.time = now + std::chrono::milliseconds(5);
+    frame.bytes = bytes({0x02, 0x01, 0x00, 0x00, 0x08, 0x02, 0x80, 0x01, 0x45});
+    frame.decoded = "Message Type: DISCONNECT (69)";
+    store.add_frame("span1", frame);
+    gw::core::CallRecord record;
+    record.call_id = "abc@host";
+    record.span = "span1";
+    record.call_reference = 1;
+    record.start = now - std::chrono::seconds(1);
+    record.end = now + std::chrono::seconds(1);
+    store.add_call(record);
+    const auto trace = store.trace("abc@host");
+    ASSERT_TRUE(trace.has_value());
+    ASSERT_EQ(trace->messages.size(), 2U);
+    EXPECT_EQ(trace->messages[0].summary, "SETUP");
+    EXPECT_EQ(trace->messages[0].decoded, "") << "an old row";
+    EXPECT_EQ(trace->messages[1].summary, "DISCONNECT");
+    EXPECT_EQ(trace->messages[1].decoded, "Message Type: DISCONNECT (69)");
+  }
+  gw::app::CallTraceStore again(path);  // opened once more: nothing to add
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Pcapng, HasASectionTwoInterfacesAndAPacketPerMessage) {

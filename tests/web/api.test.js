@@ -204,6 +204,12 @@ test('a finished call has its ladder and a pcap Wireshark decodes as SIP and Q.9
   assert.ok(seen.indexOf('q931 received CONNECT') < seen.indexOf('sip sent 200 OK'));
   const invite = ladder.body.messages.find((m) => m.summary === 'INVITE');
   assert.match(invite.content, /^INVITE sip:7773660;phone-context=p1234@127\.0\.0\.1;user=phone SIP\/2\.0\r\n/);
+  // Q.931 messages as libpri decodes them, then their octets.
+  const setup = ladder.body.messages.find((m) => m.summary === 'SETUP');
+  assert.match(setup.content, /Called Party Number .*'7773660'/);
+  const disconnect = ladder.body.messages.find((m) => m.summary === 'DISCONNECT');
+  assert.match(disconnect.content, /Cause: Normal Clearing \(16\)/);
+  assert.match(disconnect.content, /\n\n([0-9a-f]{2} )+[0-9a-f]{2}$/);
 
   const pcap = await new Promise((resolve, reject) => {
     https.get({ host: '127.0.0.1', port: gateway.httpPort, rejectUnauthorized: false,

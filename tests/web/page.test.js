@@ -135,7 +135,9 @@ test('a call placed with SIPp shows live, is hung up from the page and has its r
   assert.ok(labels.indexOf('CONNECT') < labels.indexOf('DISCONNECT'));
   assert.ok(labels.indexOf('INVITE') < labels.indexOf('SETUP'));
   await ladder.locator('.q931 .label', { hasText: /^SETUP$/ }).click();
-  assert.match(await page.locator('#ladder-detail').innerText(), /^SETUP \(sent, span5\)/);
+  const detail = await page.locator('#ladder-detail').innerText();
+  assert.match(detail, /^SETUP \(sent, span5\)/);
+  assert.match(detail, /Message Type: SETUP \(5\)/, 'libpri\'s decode of the message');
   assert.match(await page.locator('#ladder-pcap').getAttribute('href'), /^\/api\/calls\/pcap\?call_id=/);
   await shot('7-ladder');
   await page.click('#ladder-close');
