@@ -287,17 +287,31 @@ void PriSpan::restart_next_channel() {
     restart_queue_.pop_front();
     if (channels_.state(slot) != ChannelState::restarting) continue;
     restarting_ = slot;
-    pri_reset(pri_, slot);
-    restart_timer_.expires_after(config_.restart_guard);
-    restart_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
-      if (!*alive || error) return;
-      note("no RESTART ACKNOWLEDGE for channel ", restarting_);
-      restart_next_channel();
-      reschedule();
-    });
+    restart_attempt_ = 0;
+    send_restart();
     return;
   }
   restart_timer_.cancel();
+}
+
+// A RESTART can be lost without Q.921 resending it: a data link set up
+// again while it was queued discards its queue. So it is sent again.
+void PriSpan::send_restart() {
+  ++restart_attempt_;
+  pri_reset(pri_, restarting_);
+  restart_timer_.expires_after(config_.restart_guard);
+  restart_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    if (!*alive || error) return;
+    const bool again = restart_attempt_ < config_.restart_attempts;
+    note("no RESTART ACKNOWLEDGE for channel ", restarting_,
+         again ? ", sending it again" : ", going on without");
+    if (again) {
+      send_restart();
+    } else {
+      restart_next_channel();
+    }
+    reschedule();
+  });
 }
 
 void PriSpan::handle_span_events() {

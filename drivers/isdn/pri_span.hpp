@@ -35,7 +35,11 @@ struct PriConfig {
   Hunting hunting = Hunting::ascending;
   bool restart_on_link_up = true;  // RESTART every idle channel when layer 2 comes up
   int glare_retries = 2;           // re-SETUPs on another channel after cause 44
-  std::chrono::milliseconds restart_guard{4000};  // give up waiting for RESTART ACK
+  // How long to wait for a RESTART ACKNOWLEDGE before sending the RESTART
+  // again, and how many times to send it before going on without (Q.931
+  // 5.5.1: T316, then "RESTART may be retransmitted").
+  std::chrono::milliseconds restart_guard{4000};
+  int restart_attempts = 2;
   // A call still clearing after this is forgotten and its channel freed, even
   // if libpri never reports the end (T305 + 2 x T308 is 38 s).
   std::chrono::milliseconds clearing_guard{40'000};
@@ -149,6 +153,7 @@ class PriSpan {
   bool send_setup(Call& call);
   bool retry_after_glare(Call& call, int cause);
   void restart_next_channel();
+  void send_restart();
   void finish_call(CallId id);
   void sweep_stuck_calls();
   Call* find(CallId id);
@@ -179,7 +184,8 @@ class PriSpan {
   std::map<CallId, Call> calls_;
   std::unordered_map<q931_call*, CallId> by_q931_;
   std::deque<int> restart_queue_;
-  int restarting_ = 0;
+  int restarting_ = 0;       // the channel whose RESTART is out; 0: none
+  int restart_attempt_ = 0;  // how many times it was sent
   CallId next_id_ = 1;
   bool link_up_ = false;    // layer2_up_ && line_ok_
   bool layer2_up_ = false;  // libpri's DCHAN_UP / DCHAN_DOWN

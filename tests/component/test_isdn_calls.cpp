@@ -128,7 +128,9 @@ TEST(IsdnCalls, EveryQ931MessageComesWithLibprisDecode) {
   EXPECT_NE(disconnect->find("Cause"), std::string::npos) << *disconnect;
   EXPECT_NE(disconnect->find("User busy"), std::string::npos) << *disconnect;
   for (const auto& frame : bench.frames) {
-    if (!isdn::q931_header(frame.bytes)) EXPECT_EQ(frame.decoded, "") << "a Q.921 frame";
+    if (!isdn::q931_header(frame.bytes)) {
+      EXPECT_EQ(frame.decoded, "") << "a Q.921 frame";
+    }
   }
 }
 
