@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <regex>
 
@@ -35,6 +36,19 @@ class SystemCalls : public GatewaySuite<SystemCalls> {
                     {{"ruri", ruri}, {"rtp_port", std::to_string(peer.port())}}, extra);
   }
 
+  // One call with `scenario`, held `hold_ms`: while it is up, the caller's
+  // audio must come back through the PSTN (`what` names the call).
+  static void call_with_echo(const std::string& scenario, const std::string& ruri, const char* what,
+                             int hold_ms = 3000) {
+    RtpPeer peer;
+    std::map<std::string, std::string> keys{{"rtp_port", std::to_string(peer.port())}};
+    if (!ruri.empty()) keys.emplace("ruri", ruri);
+    const pid_t sipp =
+        start_sipp(*gateway_, scenario, keys, {"-m", "1", "-d", std::to_string(hold_ms)});
+    expect_echo(peer, what);
+    EXPECT_EQ(finish_sipp(*gateway_, sipp, scenario), 0);
+  }
+
   // The last call record's fields.
   static std::vector<std::string> last_record() { return gateway_->last_record(); }
 };
@@ -59,13 +73,7 @@ TEST_F(SystemCalls, OptionsIsAnswered200) {
 }
 
 TEST_F(SystemCalls, CallToPrivatePlanNumberIsAnsweredAndTheAudioEchoes) {
-  RtpPeer peer;
-  const pid_t sipp =
-      start_sipp(*gateway_, "call.xml",
-                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
-                 {"-m", "1", "-d", "3000"});
-  expect_echo(peer, "7773660 in p1234");
-  EXPECT_EQ(finish_sipp(*gateway_, sipp, "call.xml"), 0);
+  call_with_echo("call.xml", private_plan("7773660"), "7773660 in p1234");
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   const auto record = last_record();
   ASSERT_EQ(record.size(), 18U) << gateway_->call_records();
@@ -111,24 +119,13 @@ TEST_F(SystemCalls, ACallersUnevenPacketsShowAsJitterInItsRecord) {
 }
 
 TEST_F(SystemCalls, DraftSparksF2CommaFormReachesTheNumberWithAudio) {
-  RtpPeer peer;
-  const pid_t sipp =
-      start_sipp(*gateway_, "draft_sparks_f2.xml", {{"rtp_port", std::to_string(peer.port())}},
-                 {"-m", "1", "-d", "3000"});
-  expect_echo(peer, "draft-sparks 2.5 F2");
-  EXPECT_EQ(finish_sipp(*gateway_, sipp, "draft_sparks_f2.xml"), 0);
+  call_with_echo("draft_sparks_f2.xml", "", "draft-sparks 2.5 F2");
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   EXPECT_EQ(last_record()[kCalled], "7773660");
 }
 
 TEST_F(SystemCalls, DelayedOfferHasTheOfferIn200AndTheAnswerInTheAck) {
-  RtpPeer peer;
-  const pid_t sipp =
-      start_sipp(*gateway_, "delayed_offer.xml",
-                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
-                 {"-m", "1", "-d", "3000"});
-  expect_echo(peer, "RFC 3665 3.6 delayed offer");
-  EXPECT_EQ(finish_sipp(*gateway_, sipp, "delayed_offer.xml"), 0);
+  call_with_echo("delayed_offer.xml", private_plan("7773660"), "RFC 3665 3.6 delayed offer");
 }
 
 TEST_F(SystemCalls, GlobalNumberIsDialledAndAnswered) {
@@ -263,13 +260,8 @@ TEST_F(SystemCalls, ACallerWith100relGetsAReliable183ThatItsPrackAcknowledges) {
 // A proxy or phone that tries a transfer gets 405 (the gateway does no
 // REFER), and the call is not disturbed: its audio still echoes.
 TEST_F(SystemCalls, ARequestTheGatewayDoesNotTakeInACallGets405AndTheCallGoesOn) {
-  RtpPeer peer;
-  const pid_t sipp =
-      start_sipp(*gateway_, "refer_405.xml",
-                 {{"ruri", private_plan("7773660")}, {"rtp_port", std::to_string(peer.port())}},
-                 {"-m", "1", "-d", "2000"});
-  expect_echo(peer, "7773660 in p1234, after the REFER");
-  EXPECT_EQ(finish_sipp(*gateway_, sipp, "refer_405.xml"), 0);
+  call_with_echo("refer_405.xml", private_plan("7773660"), "7773660 in p1234, after the REFER",
+                 2000);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
   EXPECT_EQ(last_record()[kEndedBy], "caller");
 }
