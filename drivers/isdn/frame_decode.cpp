@@ -3,6 +3,25 @@
 #include "drivers/isdn/q931_frame.hpp"
 
 namespace gw::isdn {
+namespace {
+
+// A decode as shown: without the direction mark and blank lines.
+std::string tidy_decode(std::string_view raw) {
+  std::string tidy;
+  while (!raw.empty()) {
+    const auto end = raw.find('\n');
+    std::string_view line = raw.substr(0, end);
+    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
+    if (!line.empty() && (line.front() == '<' || line.front() == '>')) line.remove_prefix(1);
+    if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (line.find_first_not_of(' ') == std::string_view::npos) continue;
+    tidy.append(line).push_back('\n');
+  }
+  if (!tidy.empty()) tidy.pop_back();
+  return tidy;
+}
+
+}  // namespace
 
 void FrameDecodeJoiner::frame(bool sent, std::span<const std::byte> bytes) {
   held_.push_back({std::chrono::system_clock::now(), sent, {bytes.begin(), bytes.end()}, {}});
@@ -38,21 +57,6 @@ void FrameDecodeJoiner::flush() {
   held_.clear();
   open_.reset();
   in_announcement_ = false;
-}
-
-std::string tidy_decode(std::string_view raw) {
-  std::string tidy;
-  while (!raw.empty()) {
-    const auto end = raw.find('\n');
-    std::string_view line = raw.substr(0, end);
-    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
-    if (!line.empty() && (line.front() == '<' || line.front() == '>')) line.remove_prefix(1);
-    if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-    if (line.find_first_not_of(' ') == std::string_view::npos) continue;
-    tidy.append(line).push_back('\n');
-  }
-  if (!tidy.empty()) tidy.pop_back();
-  return tidy;
 }
 
 }  // namespace gw::isdn

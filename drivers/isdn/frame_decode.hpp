@@ -41,7 +41,6 @@ class FrameDecodeJoiner {
   // Gives out the held frames, in order. The span calls it once libpri has
   // returned, when no more of their decode can come.
   void flush();
-  [[nodiscard]] bool holding() const noexcept { return !held_.empty(); }
 
  private:
   Sink sink_;
@@ -51,8 +50,5 @@ class FrameDecodeJoiner {
   bool line_is_decode_ = false;
   bool in_announcement_ = false;  // "DL-DATA request" lines: no frame's
 };
-
-// A decode as shown: without the direction mark and blank lines.
-[[nodiscard]] std::string tidy_decode(std::string_view raw);
 
 }  // namespace gw::isdn
