@@ -2,19 +2,16 @@
 
 #include <array>
 
+#include "drivers/common/transition_table.hpp"
+
 namespace gw::isdn {
 namespace {
 
-struct Transition {
-  CallState from;
-  CallEvent event;
-  CallState to;
-};
-
 using S = CallState;
 using E = CallEvent;
+using Transition = gw::Transition<CallState, CallEvent>;
 
-constexpr std::array kTransitions{
+constexpr TransitionTable kTransitions{std::array{
     // outgoing
     Transition{S::call_initiated, E::proceeding_in, S::outgoing_proceeding},
     Transition{S::call_initiated, E::alerting_in, S::call_delivered},
@@ -53,15 +50,13 @@ constexpr std::array kTransitions{
     Transition{S::disconnect_request, E::cleared_in, S::released},
     Transition{S::disconnect_request, E::release_complete, S::released},
     Transition{S::released, E::release_complete, S::released},
-};
+}};
+static_assert(kTransitions.unambiguous());
 
 }  // namespace
 
 std::optional<CallState> next_state(CallState state, CallEvent event) noexcept {
-  for (const auto& transition : kTransitions) {
-    if (transition.from == state && transition.event == event) return transition.to;
-  }
-  return std::nullopt;
+  return kTransitions.next(state, event);
 }
 
 std::string_view to_string(CallState state) noexcept {

@@ -2,19 +2,16 @@
 
 #include <array>
 
+#include "drivers/common/transition_table.hpp"
+
 namespace gw::core {
 namespace {
 
-struct Transition {
-  BridgeState from;
-  BridgeEvent event;
-  BridgeState to;
-};
-
 using S = BridgeState;
 using E = BridgeEvent;
+using Transition = gw::Transition<BridgeState, BridgeEvent>;
 
-constexpr std::array kTransitions{
+constexpr TransitionTable kTransitions{std::array{
     Transition{S::dialling, E::isdn_proceeding, S::proceeding},
     Transition{S::dialling, E::isdn_alerting, S::ringing},
     Transition{S::proceeding, E::isdn_alerting, S::ringing},
@@ -76,15 +73,13 @@ constexpr std::array kTransitions{
     Transition{S::early_media, E::sip_answered, S::active},
     Transition{S::dialling, E::sip_retry, S::dialling},
     Transition{S::ringing, E::sip_retry, S::dialling},
-};
+}};
+static_assert(kTransitions.unambiguous());
 
 }  // namespace
 
 std::optional<BridgeState> next_state(BridgeState state, BridgeEvent event) noexcept {
-  for (const auto& transition : kTransitions) {
-    if (transition.from == state && transition.event == event) return transition.to;
-  }
-  return std::nullopt;
+  return kTransitions.next(state, event);
 }
 
 std::string_view to_string(BridgeState state) noexcept {
