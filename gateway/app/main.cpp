@@ -49,7 +49,7 @@ class DaemonLog {
   }
 
  private:
-  gw::service::Journal journal_;
+  gw::systemd::Journal journal_;
   std::mutex mutex_;
 };
 
@@ -57,7 +57,7 @@ int run_gateway(const gw::app::Options& options) {
   DaemonLog daemon_log;
   const gw::app::Log log = [&daemon_log](std::string_view line) { daemon_log(line); };
   boost::asio::io_context control;
-  gw::service::ServiceNotifier service(control);
+  gw::systemd::ServiceNotifier service(control);
   gw::app::Gateway gateway(control, options, log);
   // The spans come up in a second or two (SABME, RESTART sweep); SIP is
   // bound at once and answers 503 until they are.

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace gw::service {
+namespace gw::systemd {
 
 std::optional<CallLine> call_line(std::string_view line) {
   if (line.rfind("call ", 0) != 0) return std::nullopt;
@@ -46,4 +46,4 @@ void Journal::send(std::string_view line) const {
   (void)sd_journal_send("MESSAGE=%s", message.c_str(), "PRIORITY=%i", priority, nullptr);
 }
 
-}  // namespace gw::service
+}  // namespace gw::systemd

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace gw::service {
+namespace gw::systemd {
 
 // The leg and Call-ID of a call's line; nullopt for other lines.
 struct CallLine {
@@ -31,4 +31,4 @@ class Journal {
   bool connected_ = false;
 };
 
-}  // namespace gw::service
+}  // namespace gw::systemd

@@ -2,7 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
-namespace gw::service {
+namespace gw::systemd {
 namespace {
 
 // A STATUS value is one line.
@@ -49,4 +49,4 @@ void ServiceNotifier::schedule_ping() {
   });
 }
 
-}  // namespace gw::service
+}  // namespace gw::systemd

@@ -11,7 +11,7 @@
 #include <chrono>
 #include <string>
 
-namespace gw::service {
+namespace gw::systemd {
 
 class ServiceNotifier {
  public:
@@ -34,4 +34,4 @@ class ServiceNotifier {
   std::chrono::microseconds interval_{0};
 };
 
-}  // namespace gw::service
+}  // namespace gw::systemd
