@@ -22,7 +22,7 @@ namespace {
 
 class DahdiChannel final : public tdm::Channel {
  public:
-  explicit DahdiChannel(tdm::UniqueFd fd) : fd_(std::move(fd)) {}
+  explicit DahdiChannel(UniqueFd fd) : fd_(std::move(fd)) {}
   [[nodiscard]] int fd() const noexcept override { return fd_.get(); }
   // A read fails with ELAST while an event is pending on the channel; the
   // event is the span's to take (take_events), after which reads resume.
@@ -38,12 +38,12 @@ class DahdiChannel final : public tdm::Channel {
   }
 
  private:
-  tdm::UniqueFd fd_;
+  UniqueFd fd_;
 };
 
 // Opens DAHDI channel `channo` as chan_dahdi does.
-tdm::UniqueFd open_channel(const std::string& device, int channo, std::error_code& error) {
-  tdm::UniqueFd fd(::open(device.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+UniqueFd open_channel(const std::string& device, int channo, std::error_code& error) {
+  UniqueFd fd(::open(device.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
   if (fd && ::ioctl(fd.get(), DAHDI_SPECIFY, &channo) == 0) return fd;
   error = std::error_code(errno, std::generic_category());
   return {};

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "drivers/common/unique_fd.hpp"
 #include "drivers/dahdi/locate.hpp"
 #include "drivers/tdm/registry.hpp"
-#include "drivers/tdm/unique_fd.hpp"
 
 namespace gw::dahdi {
 
@@ -47,7 +47,7 @@ class DahdiSpan final : public tdm::Span {
   std::string device_;
   std::string echo_canceller_;
   int echo_taps_;
-  tdm::UniqueFd control_;  // for DAHDI_ATTACH_ECHOCAN; only with an echo canceller
+  UniqueFd control_;  // for DAHDI_ATTACH_ECHOCAN; only with an echo canceller
   std::unique_ptr<tdm::Channel> d_channel_;
   bool echo_warned_ = false;
   std::vector<tdm::SpanEvent> pending_;

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "drivers/tdm/unique_fd.hpp"
+#include "drivers/common/unique_fd.hpp"
 
 namespace gw::dahdi {
 namespace {
@@ -59,7 +59,7 @@ std::optional<SpanLocation> locate_in_sysfs(int span, const std::string& root) {
 }
 
 std::optional<SpanLocation> locate_by_spanstat(int span, const std::string& control) {
-  const tdm::UniqueFd fd(::open(control.c_str(), O_RDWR | O_CLOEXEC));
+  const UniqueFd fd(::open(control.c_str(), O_RDWR | O_CLOEXEC));
   if (!fd) return std::nullopt;
   dahdi_spaninfo info{};
   info.spanno = span;

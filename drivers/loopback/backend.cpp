@@ -39,7 +39,7 @@ std::unique_ptr<LoopbackSpan> Backend::open(const tdm::SpanSpec& spec) {
         throw std::system_error(errno, std::generic_category(), "socketpair");
       }
       endpoint.socket.reset(fds[0]);
-      waiting_pairs_.emplace(target, tdm::UniqueFd(fds[1]));
+      waiting_pairs_.emplace(target, UniqueFd(fds[1]));
     }
   } else {
     throw std::invalid_argument("span address: unknown loopback mode '" + mode +

@@ -25,7 +25,7 @@ class Backend {
  private:
   LineOptions defaults_;
   std::mutex mutex_;
-  std::map<std::string, tdm::UniqueFd> waiting_pairs_;  // second ends not yet opened
+  std::map<std::string, UniqueFd> waiting_pairs_;  // second ends not yet opened
 };
 
 }  // namespace gw::loopback

@@ -13,8 +13,8 @@
 namespace gw::loopback {
 namespace {
 
-tdm::UniqueFd make_eventfd() {
-  tdm::UniqueFd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+UniqueFd make_eventfd() {
+  UniqueFd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!fd) throw std::system_error(errno, std::generic_category(), "eventfd");
   return fd;
 }
@@ -49,7 +49,7 @@ sockaddr_un LineEngine::unix_address(const std::string& path) {
 }
 
 LineEngine::LineEngine(std::string name, tdm::Layout layout, tdm::Law law, Endpoint endpoint,
-                       LineOptions options, tdm::UniqueFd d_engine_end)
+                       LineOptions options, UniqueFd d_engine_end)
     : name_(std::move(name)),
       layout_(layout),
       law_(law),
@@ -89,7 +89,7 @@ LineEngine::~LineEngine() {
   if (endpoint_.mode == Endpoint::Mode::listen) ::unlink(endpoint_.path.c_str());
 }
 
-void LineEngine::attach_bearer(int timeslot, tdm::UniqueFd engine_end) {
+void LineEngine::attach_bearer(int timeslot, UniqueFd engine_end) {
   {
     const std::lock_guard lock(mutex_);
     pending_bearers_.emplace_back(timeslot, std::move(engine_end));
@@ -188,7 +188,7 @@ void LineEngine::wait_for_work(Clock::time_point now) {
 }
 
 void LineEngine::adopt_pending_bearers() {
-  std::vector<std::pair<int, tdm::UniqueFd>> pending;
+  std::vector<std::pair<int, UniqueFd>> pending;
   {
     const std::lock_guard lock(mutex_);
     pending.swap(pending_bearers_);

@@ -29,12 +29,12 @@ class LineEngine {
   using Clock = std::chrono::steady_clock;
 
   LineEngine(std::string name, tdm::Layout layout, tdm::Law law, Endpoint endpoint,
-             LineOptions options, tdm::UniqueFd d_engine_end);
+             LineOptions options, UniqueFd d_engine_end);
   LineEngine(const LineEngine&) = delete;
   LineEngine& operator=(const LineEngine&) = delete;
   ~LineEngine();
 
-  void attach_bearer(int timeslot, tdm::UniqueFd engine_end);
+  void attach_bearer(int timeslot, UniqueFd engine_end);
   [[nodiscard]] tdm::AlarmSet alarms() const noexcept {
     return tdm::AlarmSet(alarm_bits_.load(std::memory_order_acquire));
   }
@@ -51,7 +51,7 @@ class LineEngine {
   static constexpr std::size_t kDchannelQueueCapacity = 32;  // DAHDI's numbufs for a D-channel
 
   struct Bearer {
-    tdm::UniqueFd fd;
+    UniqueFd fd;
     std::vector<std::byte> fifo;  // bytes written by the user, not yet on the line
   };
 
@@ -70,7 +70,7 @@ class LineEngine {
   void handle_dframe(std::span<const std::byte> message);
   void read_dchannel();
   void flush_dchannel(Clock::time_point now);
-  void attach_link(tdm::UniqueFd link, Clock::time_point now);
+  void attach_link(UniqueFd link, Clock::time_point now);
   void drop_link();
   void try_connect(Clock::time_point now);
   void accept_peer(Clock::time_point now);
@@ -86,9 +86,9 @@ class LineEngine {
   Endpoint endpoint_;
   std::array<std::byte, tdm::kBlockBytes> idle_block_{};
 
-  tdm::UniqueFd d_engine_end_;
-  tdm::UniqueFd link_;
-  tdm::UniqueFd listen_;
+  UniqueFd d_engine_end_;
+  UniqueFd link_;
+  UniqueFd listen_;
   std::array<Bearer, 32> bearers_;
   std::deque<std::vector<std::byte>> dchannel_queue_;
   std::vector<std::byte> frame_out_;
@@ -103,8 +103,8 @@ class LineEngine {
   bool far_ais_ = false;
 
   // shared
-  tdm::UniqueFd wake_fd_;   // the owner wakes the line thread
-  tdm::UniqueFd event_fd_;  // the line thread wakes the owner
+  UniqueFd wake_fd_;   // the owner wakes the line thread
+  UniqueFd event_fd_;  // the line thread wakes the owner
   std::atomic<std::uint8_t> alarm_bits_{0};
   std::atomic<bool> stop_{false};
   std::atomic<bool> ais_{false};
@@ -112,8 +112,8 @@ class LineEngine {
   std::atomic<bool> corrupt_next_{false};
   std::atomic<bool> connected_{false};
   std::mutex mutex_;
-  std::vector<std::pair<int, tdm::UniqueFd>> pending_bearers_;  // guarded by mutex_
-  std::vector<tdm::SpanEvent> events_;                          // guarded by mutex_
+  std::vector<std::pair<int, UniqueFd>> pending_bearers_;  // guarded by mutex_
+  std::vector<tdm::SpanEvent> events_;                     // guarded by mutex_
   std::thread thread_;
 };
 

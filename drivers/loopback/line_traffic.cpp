@@ -187,7 +187,7 @@ void LineEngine::flush_dchannel(Clock::time_point now) {
   }
 }
 
-void LineEngine::attach_link(tdm::UniqueFd link, Clock::time_point now) {
+void LineEngine::attach_link(UniqueFd link, Clock::time_point now) {
   link_ = std::move(link);
   shape_mismatch_ = false;
   far_rai_ = far_ais_ = false;
@@ -209,14 +209,14 @@ void LineEngine::drop_link() {
 void LineEngine::try_connect(Clock::time_point now) {
   reconnect_at_ = now + options_.reconnect_interval;
   const sockaddr_un address = unix_address(endpoint_.path);
-  tdm::UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
     attach_link(std::move(fd), now);
   }
 }
 
 void LineEngine::accept_peer(Clock::time_point now) {
-  tdm::UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+  UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
   if (fd) attach_link(std::move(fd), now);
 }
 

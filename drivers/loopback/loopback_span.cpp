@@ -14,7 +14,7 @@ namespace {
 // thread serves, so that one read is one frame or one block, as on DAHDI.
 class SocketChannel final : public tdm::Channel {
  public:
-  explicit SocketChannel(tdm::UniqueFd fd) : fd_(std::move(fd)) {}
+  explicit SocketChannel(UniqueFd fd) : fd_(std::move(fd)) {}
   [[nodiscard]] int fd() const noexcept override { return fd_.get(); }
   tdm::IoResult read(std::span<std::byte> buffer) override {
     const auto got = ::recv(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
@@ -29,10 +29,10 @@ class SocketChannel final : public tdm::Channel {
   }
 
  private:
-  tdm::UniqueFd fd_;
+  UniqueFd fd_;
 };
 
-std::pair<tdm::UniqueFd, tdm::UniqueFd> seqpacket_pair(int send_buffer) {
+std::pair<UniqueFd, UniqueFd> seqpacket_pair(int send_buffer) {
   int fds[2] = {-1, -1};
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
     throw std::system_error(errno, std::generic_category(), "socketpair");
@@ -41,7 +41,7 @@ std::pair<tdm::UniqueFd, tdm::UniqueFd> seqpacket_pair(int send_buffer) {
     for (const int fd : fds)
       ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
   }
-  return {tdm::UniqueFd(fds[0]), tdm::UniqueFd(fds[1])};
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 // Room for about six blocks each way: a reader that stalls longer loses audio

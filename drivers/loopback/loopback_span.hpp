@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "drivers/common/unique_fd.hpp"
 #include "drivers/tdm/span.hpp"
-#include "drivers/tdm/unique_fd.hpp"
 
 namespace gw::loopback {
 
@@ -23,8 +23,8 @@ namespace gw::loopback {
 struct Endpoint {
   enum class Mode { connected, listen, connect };
   Mode mode = Mode::connected;
-  tdm::UniqueFd socket;  // connected: one end of a socketpair
-  std::string path;      // listen and connect: the unix socket path
+  UniqueFd socket;   // connected: one end of a socketpair
+  std::string path;  // listen and connect: the unix socket path
 };
 
 struct LineOptions {

@@ -70,7 +70,7 @@ std::string bind_problem(const StackConfig& config) {
     return "'" + config.bind + "' is not an IP address";
   }
   for (const int type : {SOCK_DGRAM, SOCK_STREAM}) {
-    const tdm::UniqueFd probe(::socket(address.ss_family, type | SOCK_CLOEXEC, 0));
+    const UniqueFd probe(::socket(address.ss_family, type | SOCK_CLOEXEC, 0));
     const int reuse = 1;
     if (type == SOCK_STREAM)
       ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);

@@ -12,7 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "drivers/tdm/unique_fd.hpp"
+#include "drivers/common/unique_fd.hpp"
 #include "gateway/sip/sip_call.hpp"
 #include "gateway/sip/sofia.hpp"
 #include "gateway/sip/stack.hpp"
@@ -102,7 +102,7 @@ class SofiaThread {
   CallHandler& handler_;
   su_root_t* root_ = nullptr;
   nua_t* nua_ = nullptr;
-  tdm::UniqueFd wake_fd_;
+  UniqueFd wake_fd_;
   std::mutex mutex_;
   std::deque<std::function<void()>> queue_;                     // guarded by mutex_
   std::unordered_map<LegId, std::unique_ptr<LegRecord>> legs_;  // SIP thread only

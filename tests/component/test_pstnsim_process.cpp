@@ -88,7 +88,7 @@ class ControlClient {
   }
 
  private:
-  tdm::UniqueFd fd_;
+  UniqueFd fd_;
   bool connected_ = false;
   std::string buffer_;
 };

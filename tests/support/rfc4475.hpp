@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/tdm/unique_fd.hpp"
+#include "drivers/common/unique_fd.hpp"
 
 namespace gw::test {
 
@@ -97,7 +97,7 @@ class RawPeer {
   }
 
  private:
-  tdm::UniqueFd fd_;
+  UniqueFd fd_;
   bool bound_ = false;
   sockaddr_in stack_{};
 };

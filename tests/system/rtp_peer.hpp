@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/tdm/unique_fd.hpp"
+#include "drivers/common/unique_fd.hpp"
 
 namespace gw::test {
 
@@ -60,7 +60,7 @@ class RtpPeer {
   void send_packet(int payload_type, bool marker, std::uint32_t timestamp,
                    std::span<const std::byte> payload);
 
-  tdm::UniqueFd socket_;
+  UniqueFd socket_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;

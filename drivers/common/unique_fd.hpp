@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace gw::tdm {
+namespace gw {
 
 class UniqueFd {
  public:
@@ -33,4 +33,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace gw::tdm
+}  // namespace gw
