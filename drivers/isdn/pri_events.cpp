@@ -302,6 +302,7 @@ void PriSpan::send_restart() {
   restart_timer_.expires_after(config_.restart_guard);
   restart_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
     if (!*alive || error) return;
+    affinity_.check("PriSpan restart timer");
     const bool again = restart_attempt_ < config_.restart_attempts;
     note("no RESTART ACKNOWLEDGE for channel ", restarting_,
          again ? ", sending it again" : ", going on without");
@@ -315,6 +316,7 @@ void PriSpan::send_restart() {
 }
 
 void PriSpan::handle_span_events() {
+  affinity_.check("PriSpan::handle_span_events");
   bool alarms_changed = false;
   for (const auto& event : span_.take_events()) {
     if (event.kind == tdm::SpanEvent::Kind::alarms_changed) {
@@ -333,6 +335,7 @@ void PriSpan::handle_span_events() {
 }
 
 bool PriSpan::restarting() const noexcept {
+  affinity_.check("PriSpan::restarting");
   return restarting_ != 0 || !restart_queue_.empty();
 }
 

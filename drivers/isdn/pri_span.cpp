@@ -133,6 +133,7 @@ void PriSpan::watch_span_events() {
 }
 
 void PriSpan::on_dchannel_readable() {
+  affinity_.check("PriSpan::on_dchannel_readable");
   // pri_check_event() reads one frame; drain what the descriptor holds.
   for (int frames = 0; frames < 64; ++frames) {
     last_read_had_frame_ = false;
@@ -143,6 +144,7 @@ void PriSpan::on_dchannel_readable() {
 }
 
 void PriSpan::run_timers() {
+  affinity_.check("PriSpan::run_timers");
   // pri_schedule_run() runs at most one timer per call.
   for (int i = 0; i < 64; ++i) {
     const timeval* next = pri_schedule_next(pri_);
@@ -218,6 +220,7 @@ void PriSpan::log_line(const char* text) {
 }
 
 tdm::AlarmSet PriSpan::alarms() const {
+  affinity_.check("PriSpan::alarms");
   auto alarms = span_.alarms();
   alarms.set(tdm::Alarm::dchannel_down, !layer2_up_);
   return alarms;
@@ -246,6 +249,7 @@ bool PriSpan::has_service_messages() const noexcept {
 }
 
 void PriSpan::set_out_of_service(int timeslot, bool out) {
+  affinity_.check("PriSpan::set_out_of_service");
   channels_.set_out_of_service(timeslot, out);
   if (!has_service_messages() || !link_up_) return;
   // Change status 2: out of service; 0: in service. The far end acknowledges.
@@ -257,6 +261,7 @@ void PriSpan::set_out_of_service(int timeslot, bool out) {
 }
 
 std::optional<int> PriSpan::call_reference(CallId id) const {
+  affinity_.check("PriSpan::call_reference");
   const Call* call = find(id);
   if (call == nullptr || call->q931 == nullptr) return std::nullopt;
   // libpri hands the call reference out split: the value above its low three
@@ -268,11 +273,13 @@ std::optional<int> PriSpan::call_reference(CallId id) const {
 }
 
 int PriSpan::timeslot(CallId id) const {
+  affinity_.check("PriSpan::timeslot");
   const Call* call = find(id);
   return call == nullptr ? 0 : call->timeslot;
 }
 
 std::optional<CallState> PriSpan::state(CallId id) const {
+  affinity_.check("PriSpan::state");
   const Call* call = find(id);
   if (call == nullptr) return std::nullopt;
   return call->state;
@@ -325,6 +332,7 @@ bool PriSpan::send_setup(Call& call) {
 }
 
 PriSpan::Placed PriSpan::place_call(const CallSetup& setup) {
+  affinity_.check("PriSpan::place_call");
   if (!link_up_) return {0, Cause::network_out_of_order};
   const CallId id = next_id_++;
   std::optional<int> slot;
@@ -351,6 +359,7 @@ PriSpan::Placed PriSpan::place_call(const CallSetup& setup) {
 }
 
 void PriSpan::proceeding(CallId id) {
+  affinity_.check("PriSpan::proceeding");
   Call* call = find(id);
   if (call == nullptr || call->user_gone || call->q931 == nullptr) return;
   pri_proceeding(pri_, call->q931, call->timeslot, 0);
@@ -359,6 +368,7 @@ void PriSpan::proceeding(CallId id) {
 }
 
 void PriSpan::alerting(CallId id, bool inband) {
+  affinity_.check("PriSpan::alerting");
   Call* call = find(id);
   if (call == nullptr || call->user_gone || call->q931 == nullptr) return;
   pri_acknowledge(pri_, call->q931, call->timeslot, inband ? 1 : 0);
@@ -367,6 +377,7 @@ void PriSpan::alerting(CallId id, bool inband) {
 }
 
 void PriSpan::progress(CallId id, bool inband) {
+  affinity_.check("PriSpan::progress");
   Call* call = find(id);
   if (call == nullptr || call->user_gone || call->q931 == nullptr) return;
   pri_progress(pri_, call->q931, call->timeslot, inband ? 1 : 0);
@@ -375,6 +386,7 @@ void PriSpan::progress(CallId id, bool inband) {
 }
 
 void PriSpan::answer(CallId id) {
+  affinity_.check("PriSpan::answer");
   Call* call = find(id);
   if (call == nullptr || call->user_gone || call->q931 == nullptr) return;
   pri_answer(pri_, call->q931, call->timeslot, 0);
@@ -383,6 +395,7 @@ void PriSpan::answer(CallId id) {
 }
 
 void PriSpan::hangup(CallId id, Cause cause) {
+  affinity_.check("PriSpan::hangup");
   Call* call = find(id);
   if (call == nullptr || call->user_gone) return;
   call->user_gone = true;
@@ -416,7 +429,9 @@ void PriSpan::sweep_stuck_calls() {
   }
   sweep_timer_.expires_after(std::chrono::seconds(1));
   sweep_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
-    if (*alive && !error) sweep_stuck_calls();
+    if (!*alive || error) return;
+    affinity_.check("PriSpan sweep timer");
+    sweep_stuck_calls();
   });
 }
 

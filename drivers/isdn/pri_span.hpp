@@ -3,7 +3,8 @@
 // control thread's io_context: the D-channel descriptor and the span's event
 // descriptor are watched with Asio, libpri's timers with one steady_timer.
 // libpri is not thread-safe per `struct pri`: every member function must be
-// called on the io_context's thread.
+// called on the io_context's thread (checked in debug and sanitizer builds;
+// span() and config() excepted, which do not change after construction).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -18,6 +19,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "drivers/common/thread_affinity.hpp"
 #include "drivers/isdn/call_state.hpp"
 #include "drivers/isdn/channel_table.hpp"
 #include "drivers/isdn/frame_decode.hpp"
@@ -104,14 +106,23 @@ class PriSpan {
   // Usable for calls: Q.921 established and the line free of red and blue
   // alarms, as this span last saw them. alarms() reads the line afresh, so it
   // can be clear a moment before the span has handled the alarm event.
-  [[nodiscard]] bool link_up() const noexcept { return link_up_; }
+  [[nodiscard]] bool link_up() const noexcept {
+    affinity_.check("PriSpan::link_up");
+    return link_up_;
+  }
   // True while the RESTART sweep after the link came up is still running.
   [[nodiscard]] bool restarting() const noexcept;
   // Link up and the RESTART sweep done: what to wait for before placing a call.
   [[nodiscard]] bool ready() const noexcept { return link_up_ && !restarting(); }
   [[nodiscard]] tdm::AlarmSet alarms() const;
-  [[nodiscard]] const ChannelTable& channels() const noexcept { return channels_; }
-  [[nodiscard]] std::size_t call_count() const noexcept { return calls_.size(); }
+  [[nodiscard]] const ChannelTable& channels() const noexcept {
+    affinity_.check("PriSpan::channels");
+    return channels_;
+  }
+  [[nodiscard]] std::size_t call_count() const noexcept {
+    affinity_.check("PriSpan::call_count");
+    return calls_.size();
+  }
   [[nodiscard]] tdm::Span& span() noexcept { return span_; }
   [[nodiscard]] const PriConfig& config() const noexcept { return config_; }
 
@@ -194,6 +205,11 @@ class PriSpan {
   std::optional<FrameDecodeJoiner> decodes_;  // when there is a frame_tap
   bool decodes_flush_posted_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Bound by the first entry point, not by the constructor: the simulated
+  // PSTN builds its spans on the control thread before its own thread runs
+  // them. libpri's callbacks (read_frame...) come only from inside checked
+  // entry points or the constructor, so they are not checked themselves.
+  ThreadAffinity affinity_{ThreadAffinity::deferred};
 };
 
 }  // namespace gw::isdn

@@ -278,11 +278,13 @@ void SofiaThread::to_control(std::function<void(CallHandler&)> deliver) {
 }
 
 LegRecord* SofiaThread::find(LegId id) {
+  sip_thread_.check("SofiaThread::find");
   const auto found = legs_.find(id);
   return found == legs_.end() ? nullptr : found->second.get();
 }
 
 void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, const sip_t* sip) {
+  sip_thread_.check("SofiaThread::on_invite");
   if (status >= 200 || sip == nullptr) return;  // NUA answered it itself (491, 500 overlap...)
   if (leg != nullptr) {
     leg->invite_pending = true;
@@ -303,18 +305,21 @@ void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, co
 }
 
 void SofiaThread::on_ack(LegRecord* leg, const sip_t* sip) {
+  sip_thread_.check("SofiaThread::on_ack");
   if (leg == nullptr) return;
   to_control(
       [id = leg->id, body = read_body(sip)](CallHandler& handler) { handler.on_ack(id, body); });
 }
 
 void SofiaThread::on_cancel(LegRecord* leg) {
+  sip_thread_.check("SofiaThread::on_cancel");
   if (leg == nullptr) return;
   leg->invite_pending = false;
   to_control([id = leg->id](CallHandler& handler) { handler.on_cancel(id); });
 }
 
 void SofiaThread::on_bye(LegRecord* leg, const sip_t* sip) {
+  sip_thread_.check("SofiaThread::on_bye");
   if (leg == nullptr) return;
   leg->invite_pending = false;
   to_control([id = leg->id, reason = q850_reason(sip)](CallHandler& handler) {
@@ -324,6 +329,7 @@ void SofiaThread::on_bye(LegRecord* leg, const sip_t* sip) {
 
 void SofiaThread::on_call_state(int status, const char* phrase, nua_handle_t* handle,
                                 LegRecord* leg, tagi_t* tags) {
+  sip_thread_.check("SofiaThread::on_call_state");
   int state = nua_callstate_init;
   tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
   if (state != nua_callstate_terminated) return;
@@ -339,6 +345,7 @@ void SofiaThread::on_call_state(int status, const char* phrase, nua_handle_t* ha
 }
 
 void SofiaThread::forget(LegRecord& leg) {
+  sip_thread_.check("SofiaThread::forget");
   nua_handle_bind(leg.handle, nullptr);
   nua_handle_destroy(leg.handle);
   legs_.erase(leg.id);
@@ -352,6 +359,7 @@ void SofiaThread::respond(LegId id, Response response) {
 }
 
 void SofiaThread::send_response(LegRecord& leg, const Response& response) {
+  sip_thread_.check("SofiaThread::send_response");
   const std::string body = response.sdp ? render_sdp(*response.sdp) : std::string{};
   const std::string retry =
       response.retry_after_seconds ? std::to_string(*response.retry_after_seconds) : std::string{};
@@ -427,6 +435,7 @@ LegId SofiaThread::invite(OutgoingInvite invite) {
 // From is who the PSTN says called, or anonymous (RFC 3323) when the
 // caller restricted presentation or sent no number.
 void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
+  sip_thread_.check("SofiaThread::send_invite");
   const bool anonymous = invite.caller_hidden || invite.caller_user.empty();
   const std::string from =
       anonymous
@@ -463,6 +472,7 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
 
 void SofiaThread::on_invite_response(int status, const char* phrase, LegRecord* leg,
                                      const sip_t* sip) {
+  sip_thread_.check("SofiaThread::on_invite_response");
   // Once answered, responses are to NUA's own session refreshes: not ours.
   if (leg == nullptr || !leg->outgoing || leg->established || status <= 100) return;
   if (status < 200) {

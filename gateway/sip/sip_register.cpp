@@ -58,6 +58,7 @@ void SofiaThread::set_registrations(std::vector<Registration> wanted) {
 // Removes the registrations no longer wanted (their handles go when the
 // registrar has answered the removal) and registers the new ones.
 void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
+  sip_thread_.check("SofiaThread::apply_registrations");
   const auto is_wanted = [&](const Registration& account) {
     return std::find(wanted.begin(), wanted.end(), account) != wanted.end();
   };
@@ -105,6 +106,7 @@ void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
 }
 
 void SofiaThread::forget_registration(LegRecord& record) {
+  sip_thread_.check("SofiaThread::forget_registration");
   if (record.retry != nullptr) su_timer_destroy(record.retry);
   nua_handle_bind(record.handle, nullptr);
   nua_handle_destroy(record.handle);
@@ -113,6 +115,7 @@ void SofiaThread::forget_registration(LegRecord& record) {
 }
 
 void SofiaThread::send_register(LegRecord& record) {
+  sip_thread_.check("SofiaThread::send_register");
   const Registration& config = *record.account;
   const std::string registrar = "sip:" + config.registrar;
   const std::string expires = std::to_string(config.expires);
@@ -127,11 +130,13 @@ void SofiaThread::send_register(LegRecord& record) {
 }
 
 void SofiaThread::on_register_retry(LegRecord* record) {
+  sip_thread_.check("SofiaThread::on_register_retry");
   if (record != nullptr && !record->retired) send_register(*record);
 }
 
 void SofiaThread::on_register_response(int status, const char* phrase, LegRecord* record,
                                        const sip_t* sip, bool removing) {
+  sip_thread_.check("SofiaThread::on_register_response");
   if (record == nullptr || !record->account || status < 200) return;
   const Registration config = *record->account;
   // One answer per challenge: a second 401 in a row means the credentials

@@ -112,6 +112,7 @@ SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& acc
 }
 
 void SofiaThread::on_log(const char* format, va_list arguments) {
+  sip_thread_.check("SofiaThread::on_log");
   if (is_separator_format(format)) {
     const char* before = va_arg(arguments, const char*);
     if (before != nullptr) wire_log_->feed(before);
@@ -126,6 +127,7 @@ void SofiaThread::on_log(const char* format, va_list arguments) {
 
 // Read back with Sofia's own parser for what the trace files it under.
 void SofiaThread::traced(WireMessage message) {
+  sip_thread_.check("SofiaThread::traced");
   const std::unique_ptr<msg_t, decltype(&msg_destroy)> parsed(
       msg_make(sip_default_mclass(), 0, message.text.data(),
                static_cast<ssize_t>(message.text.size())),
@@ -162,6 +164,7 @@ void SofiaThread::post(std::function<void()> work) {
 }
 
 void SofiaThread::on_wakeup() {
+  sip_thread_.check("SofiaThread::on_wakeup");
   std::uint64_t count = 0;
   [[maybe_unused]] const auto got = ::read(wake_fd_.get(), &count, sizeof count);
   std::deque<std::function<void()>> work;
@@ -173,6 +176,8 @@ void SofiaThread::on_wakeup() {
 }
 
 void SofiaThread::run(const StackConfig& config, const std::function<void(std::string)>& started) {
+  // The members were built on the constructing thread; from here they are this thread's.
+  sip_thread_.rebind();
   su_init();
   root_ = su_root_create(this);
   su_wait_t wait[1];
@@ -226,6 +231,7 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
 void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase,
                                nua_handle_t* handle, LegRecord* leg, const sip_t* sip,
                                tagi_t* tags) {
+  sip_thread_.check("SofiaThread::on_nua_event");
   switch (event) {
     case nua_i_options:
       answer_options(handle, leg == nullptr);
@@ -280,6 +286,7 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
 }
 
 void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
+  sip_thread_.check("SofiaThread::answer_options");
   if (accepting_.load(std::memory_order_acquire)) {
     nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
                 SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR(kSupported), TAG_END());

@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "drivers/common/thread_affinity.hpp"
 #include "drivers/common/unique_fd.hpp"
 #include "gateway/sip/sip_call.hpp"
 #include "gateway/sip/sofia.hpp"
@@ -108,6 +109,10 @@ class SofiaThread {
   std::unordered_map<LegId, std::unique_ptr<LegRecord>> legs_;  // SIP thread only
   std::atomic<LegId> next_leg_{1};  // invite() takes ids from any thread
   std::string local_host_;          // "127.0.0.1:5060", for the From of our INVITEs
+  // The SIP thread, once run() starts: every Sofia call, the legs and the
+  // registrations belong to it; post(), respond(), bye(), invite() and
+  // set_registrations() are for any thread.
+  ThreadAffinity sip_thread_;
   std::thread thread_;
 };
 
