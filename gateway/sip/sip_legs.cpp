@@ -295,7 +295,8 @@ void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, co
   }
   auto record = std::make_unique<LegRecord>();
   record->id = next_leg_.fetch_add(1);
-  record->handle = handle;
+  // NUA made the handle for this INVITE; the record owns it from here.
+  record->handle.reset(handle);
   record->invite_pending = true;
   nua_handle_bind(handle, record.get());
   to_control([request = read_invite(record->id, sip)](CallHandler& handler) {
@@ -335,7 +336,7 @@ void SofiaThread::on_call_state(int status, const char* phrase, nua_handle_t* ha
   if (state != nua_callstate_terminated) return;
   if (leg == nullptr) {
     // An INVITE NUA refused before we saw it: nobody else holds the handle.
-    nua_handle_destroy(handle);
+    const NuaHandle refused(handle);
     return;
   }
   to_control([id = leg->id, status, reason = text(phrase)](CallHandler& handler) {
@@ -346,9 +347,10 @@ void SofiaThread::on_call_state(int status, const char* phrase, nua_handle_t* ha
 
 void SofiaThread::forget(LegRecord& leg) {
   sip_thread_.check("SofiaThread::forget");
-  nua_handle_bind(leg.handle, nullptr);
-  nua_handle_destroy(leg.handle);
-  legs_.erase(leg.id);
+  // The record owns the handle: unbound and destroyed with it. The id is
+  // copied, as `leg` dies during the erase.
+  const LegId id = leg.id;
+  legs_.erase(id);
 }
 
 void SofiaThread::respond(LegId id, Response response) {
@@ -372,7 +374,7 @@ void SofiaThread::send_response(LegRecord& leg, const Response& response) {
   if (phrase == nullptr) phrase = "Unknown";
   if (response.status >= 200) leg.invite_pending = false;
   if (response.status < 300 && response.status >= 200) leg.established = true;
-  nua_respond(leg.handle, response.status, phrase,
+  nua_respond(leg.handle.get(), response.status, phrase,
               TAG_IF(!body.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
               TAG_IF(!body.empty(), SIPTAG_PAYLOAD_STR(body.c_str())),
               TAG_IF(!response.reason.empty(), SIPTAG_REASON_STR(response.reason.c_str())),
@@ -387,11 +389,12 @@ void SofiaThread::bye(LegId id, const std::string& reason) {
     if (leg->outgoing && !leg->established) {
       if (leg->cancelled) return;
       leg->cancelled = true;
-      nua_cancel(leg->handle, TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())),
+      nua_cancel(leg->handle.get(), TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())),
                  TAG_END());
       return;
     }
-    nua_bye(leg->handle, TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())), TAG_END());
+    nua_bye(leg->handle.get(), TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())),
+            TAG_END());
   });
 }
 
@@ -451,10 +454,10 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
   record->id = id;
   record->outgoing = true;
   record->credentials = invite.credentials;
-  record->handle = nua_handle(
+  record->handle.reset(nua_handle(
       nua_, record.get(), NUTAG_URL(invite.request_uri.c_str()), SIPTAG_TO_STR(to.c_str()),
-      TAG_IF(!invite.call_id.empty(), SIPTAG_CALL_ID_STR(invite.call_id.c_str())), TAG_END());
-  if (record->handle == nullptr) {
+      TAG_IF(!invite.call_id.empty(), SIPTAG_CALL_ID_STR(invite.call_id.c_str())), TAG_END()));
+  if (!record->handle) {
     to_control([id](CallHandler& handler) {
       handler.on_refused(id, 500, std::nullopt);
       handler.on_terminated(id, 500, "no handle");
@@ -462,7 +465,7 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
     return;
   }
   // NUA takes handle parameters from a request's tags, not from nua_handle()'s.
-  nua_invite(record->handle, TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
+  nua_invite(record->handle.get(), TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
              SIPTAG_FROM_STR(from.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
              SIPTAG_PAYLOAD_STR(body.c_str()),
              TAG_IF(invite.caller_hidden, SIPTAG_PRIVACY_STR("id")),
@@ -486,7 +489,7 @@ void SofiaThread::on_invite_response(int status, const char* phrase, LegRecord* 
     leg->established = true;
     if (leg->cancelled) {
       // The 200 crossed our CANCEL: NUA has ACKed it, the call must still end.
-      nua_bye(leg->handle, TAG_END());
+      nua_bye(leg->handle.get(), TAG_END());
       return;
     }
     to_control([id = leg->id, body = read_body(sip)](CallHandler& handler) {
@@ -507,7 +510,7 @@ void SofiaThread::on_invite_response(int status, const char* phrase, LegRecord* 
       ++leg->challenges;
       const std::string credentials =
           "Digest:\"" + realm + "\":" + chosen->user + ":" + chosen->password;
-      nua_authenticate(leg->handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      nua_authenticate(leg->handle.get(), NUTAG_AUTH(credentials.c_str()), TAG_END());
       return;
     }
   }

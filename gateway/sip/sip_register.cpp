@@ -80,7 +80,7 @@ void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
     if (running) continue;
     if (same_binding != nullptr) {
       same_binding->account = account;
-      if (same_binding->retry != nullptr) su_timer_reset(same_binding->retry);
+      if (same_binding->retry) su_timer_reset(same_binding->retry.get());
       send_register(*same_binding);
       continue;
     }
@@ -89,17 +89,17 @@ void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
   for (auto& record : registrations_) {
     if (record->retired || is_wanted(*record->account)) continue;
     record->retired = true;
-    if (record->retry != nullptr) su_timer_reset(record->retry);
-    nua_unregister(record->handle, TAG_END());
+    if (record->retry) su_timer_reset(record->retry.get());
+    nua_unregister(record->handle.get(), TAG_END());
   }
   for (const Registration* account : to_start) {
     auto record = std::make_unique<LegRecord>();
     record->account = *account;
     const std::string aor = "sip:" + account->user + "@" + host_of(account->registrar);
-    record->handle = nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
-                                SIPTAG_FROM_STR(aor.c_str()), TAG_END());
-    if (record->handle == nullptr) continue;
-    record->retry = su_timer_create(su_root_task(root_), kRetryMilliseconds);
+    record->handle.reset(nua_handle(nua_, record.get(), SIPTAG_TO_STR(aor.c_str()),
+                                    SIPTAG_FROM_STR(aor.c_str()), TAG_END()));
+    if (!record->handle) continue;
+    record->retry.reset(su_timer_create(su_root_task(root_), kRetryMilliseconds));
     send_register(*record);
     registrations_.push_back(std::move(record));
   }
@@ -107,9 +107,7 @@ void SofiaThread::apply_registrations(const std::vector<Registration>& wanted) {
 
 void SofiaThread::forget_registration(LegRecord& record) {
   sip_thread_.check("SofiaThread::forget_registration");
-  if (record.retry != nullptr) su_timer_destroy(record.retry);
-  nua_handle_bind(record.handle, nullptr);
-  nua_handle_destroy(record.handle);
+  // The record owns its timer and handle: they go with it, the timer first.
   registrations_.erase(std::find_if(registrations_.begin(), registrations_.end(),
                                     [&](const auto& held) { return held.get() == &record; }));
 }
@@ -123,7 +121,7 @@ void SofiaThread::send_register(LegRecord& record) {
       config.outbound_proxy.empty() ? std::string() : "sip:" + config.outbound_proxy;
   record.challenges = 0;
   // NUA takes handle parameters from a request's tags, not from nua_handle()'s.
-  nua_register(record.handle, NUTAG_REGISTRAR(registrar.c_str()),
+  nua_register(record.handle.get(), NUTAG_REGISTRAR(registrar.c_str()),
                TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
                NUTAG_M_USERNAME(config.user.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
                TAG_END());
@@ -147,13 +145,13 @@ void SofiaThread::on_register_response(int status, const char* phrase, LegRecord
       ++record->challenges;
       const std::string user = config.auth_user.empty() ? config.user : config.auth_user;
       const std::string credentials = "Digest:\"" + realm + "\":" + user + ":" + config.password;
-      nua_authenticate(record->handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      nua_authenticate(record->handle.get(), NUTAG_AUTH(credentials.c_str()), TAG_END());
       return;
     }
   }
   if (status < 300) record->challenges = 0;
-  if (status >= 300 && !removing && !record->retired && record->retry != nullptr) {
-    su_timer_set(record->retry, retry_trampoline, record);
+  if (status >= 300 && !removing && !record->retired && record->retry) {
+    su_timer_set(record->retry.get(), retry_trampoline, record);
   }
   // A removed registration's handle goes once the removal is answered.
   if (record->retired && removing) forget_registration(*record);

@@ -38,4 +38,34 @@ inline Home make_home() {
   return Home(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t))));
 }
 
+// Owners of the other Sofia handles. All of them are the SIP thread's: they
+// must be made and freed there.
+
+struct SuRootDeleter {
+  void operator()(su_root_t* root) const { su_root_destroy(root); }
+};
+using SuRoot = std::unique_ptr<su_root_t, SuRootDeleter>;
+
+// Only destroys: nua_destroy() is for after nua_shutdown() has completed
+// (nua_r_shutdown), which SofiaThread::run() waits for before letting go.
+struct NuaDeleter {
+  void operator()(nua_t* nua) const { nua_destroy(nua); }
+};
+using Nua = std::unique_ptr<nua_t, NuaDeleter>;
+
+// Unbinds the handle's LegRecord first: an event NUA still delivers for the
+// handle must not find a record that is about to be freed.
+struct NuaHandleDeleter {
+  void operator()(nua_handle_t* handle) const {
+    nua_handle_bind(handle, nullptr);
+    nua_handle_destroy(handle);
+  }
+};
+using NuaHandle = std::unique_ptr<nua_handle_t, NuaHandleDeleter>;
+
+struct SuTimerDeleter {
+  void operator()(su_timer_t* timer) const { su_timer_destroy(timer); }
+};
+using SuTimer = std::unique_ptr<su_timer_t, SuTimerDeleter>;
+
 }  // namespace gw::sip

@@ -50,6 +50,49 @@ int wakeup_trampoline(SofiaThread* self, su_wait_t* /*wait*/, su_wakeup_arg_t* /
   return 0;
 }
 
+// su_init() .. su_deinit() around everything else Sofia on the SIP thread.
+class SofiaLibrary {
+ public:
+  SofiaLibrary() { su_init(); }
+  SofiaLibrary(const SofiaLibrary&) = delete;
+  SofiaLibrary& operator=(const SofiaLibrary&) = delete;
+  ~SofiaLibrary() { su_deinit(); }
+};
+
+// The wake-up eventfd registered with the root, unregistered before the root
+// goes.
+class RootWait {
+ public:
+  RootWait(su_root_t* root, int fd) : root_(root) {
+    su_wait_create(wait_.data(), fd, SU_WAIT_IN);
+    su_root_register(root_, wait_.data(), wakeup_trampoline, nullptr, 0);
+  }
+  RootWait(const RootWait&) = delete;
+  RootWait& operator=(const RootWait&) = delete;
+  ~RootWait() { su_root_unregister(root_, wait_.data(), wakeup_trampoline, nullptr); }
+
+ private:
+  su_root_t* root_;
+  std::array<su_wait_t, 1> wait_{};
+};
+
+// su_log's default log (process-wide) into `self`'s wire log while it lives;
+// nothing when `self` is null (no call traces).
+class LogRedirect {
+ public:
+  explicit LogRedirect(SofiaThread* self) : active_(self != nullptr) {
+    if (active_) su_log_redirect(su_log_default, log_trampoline, self);
+  }
+  LogRedirect(const LogRedirect&) = delete;
+  LogRedirect& operator=(const LogRedirect&) = delete;
+  ~LogRedirect() {
+    if (active_) su_log_redirect(su_log_default, nullptr, nullptr);
+  }
+
+ private:
+  bool active_;
+};
+
 // Tries to bind UDP and TCP on the address the stack will use; empty when both
 // can, else the reason. Sofia's nua_create() leaks when it fails to bind, and
 // says less about why.
@@ -178,11 +221,15 @@ void SofiaThread::on_wakeup() {
 void SofiaThread::run(const StackConfig& config, const std::function<void(std::string)>& started) {
   // The members were built on the constructing thread; from here they are this thread's.
   sip_thread_.rebind();
-  su_init();
-  root_ = su_root_create(this);
-  su_wait_t wait[1];
-  su_wait_create(wait, wake_fd_.get(), SU_WAIT_IN);
-  su_root_register(root_, wait, wakeup_trampoline, nullptr, 0);
+  // Declared in the order Sofia needs them, so they go in the reverse one.
+  const SofiaLibrary library;
+  const SuRoot root(su_root_create(this));
+  if (!root) {
+    started("sip: su_root_create failed");
+    return;
+  }
+  root_ = root.get();
+  const RootWait wake(root_, wake_fd_.get());
   const std::string url = "sip:" + config.bind + ":" + std::to_string(config.port);
   if (message_traced_) {
     // tport prints each message through su_log's default log: take it there.
@@ -191,22 +238,14 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
         [](std::string_view line) {
           (void)std::fprintf(stderr, "sofia: %.*s\n", static_cast<int>(line.size()), line.data());
         });
-    su_log_redirect(su_log_default, log_trampoline, this);
   }
-  nua_ = nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
-                    TAG_IF(message_traced_ != nullptr, TPTAG_LOG(1)),
-                    // Call control answers SDP itself: no Sofia SOA.
-                    NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),
-                    NUTAG_AUTOALERT(0), SIPTAG_ALLOW_STR(kAllow), SIPTAG_SUPPORTED_STR(kSupported),
-                    SIPTAG_ACCEPT_STR(kAccept), SIPTAG_USER_AGENT_STR("sipgw"), TAG_END());
-  if (nua_ == nullptr) {
-    if (wire_log_) su_log_redirect(su_log_default, nullptr, nullptr);
-    su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
-    su_root_destroy(root_);
-    su_deinit();
+  const LogRedirect log(wire_log_ ? this : nullptr);
+  Nua nua = create_nua(url);
+  if (!nua) {
     started("sip: cannot listen on " + url + " (address in use, or not this host's?)");
     return;
   }
+  nua_ = nua.get();
   local_host_ = config.bind + ":" + std::to_string(config.port);
   if (config.bind.find(':') != std::string::npos) {
     local_host_ = "[" + config.bind + "]:" + std::to_string(config.port);
@@ -214,18 +253,22 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   started({});
   apply_registrations(registration_config_);
   su_root_run(root_);
-  for (auto& [id, leg] : legs_) nua_handle_destroy(leg->handle);
+  // NUA has shut down (nua_r_shutdown): the handles go first, then NUA.
   legs_.clear();
-  for (auto& record : registrations_) {
-    if (record->retry != nullptr) su_timer_destroy(record->retry);
-    nua_handle_destroy(record->handle);
-  }
   registrations_.clear();
-  nua_destroy(nua_);
-  if (wire_log_) su_log_redirect(su_log_default, nullptr, nullptr);
-  su_root_unregister(root_, wait, wakeup_trampoline, nullptr);
-  su_root_destroy(root_);
-  su_deinit();
+  nua.reset();
+  nua_ = nullptr;
+}
+
+Nua SofiaThread::create_nua(const std::string& url) {
+  sip_thread_.check("SofiaThread::create_nua");
+  return Nua(nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
+                        TAG_IF(message_traced_ != nullptr, TPTAG_LOG(1)),
+                        // Call control answers SDP itself: no Sofia SOA.
+                        NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),
+                        NUTAG_AUTOALERT(0), SIPTAG_ALLOW_STR(kAllow),
+                        SIPTAG_SUPPORTED_STR(kSupported), SIPTAG_ACCEPT_STR(kAccept),
+                        SIPTAG_USER_AGENT_STR("sipgw"), TAG_END()));
 }
 
 void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase,
@@ -275,11 +318,12 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
     case nua_i_subscribe:
     case nua_i_notify:
     case nua_i_method:
-    case nua_i_register:
+    case nua_i_register: {
       // A request outside any call of ours: NUA has answered it; the handle
       // it made is ours to free. (Inside a call the handle is the call's.)
-      if (handle != nullptr && leg == nullptr) nua_handle_destroy(handle);
+      const NuaHandle answered(leg == nullptr ? handle : nullptr);
       return;
+    }
     default:
       return;
   }
@@ -287,6 +331,9 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
 
 void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
   sip_thread_.check("SofiaThread::answer_options");
+  // An OPTIONS inside a call (a keepalive) comes on the call's handle; one
+  // outside any call on a handle NUA made for it, ours to free once answered.
+  const NuaHandle answered(own_handle ? handle : nullptr);
   if (accepting_.load(std::memory_order_acquire)) {
     nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
                 SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR(kSupported), TAG_END());
@@ -296,8 +343,6 @@ void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
                 SIPTAG_ALLOW_STR(kAllow), SIPTAG_ACCEPT_STR(kAccept),
                 SIPTAG_SUPPORTED_STR(kSupported), SIPTAG_RETRY_AFTER_STR(retry.c_str()), TAG_END());
   }
-  // An OPTIONS inside a call (a keepalive) comes on the call's handle.
-  if (own_handle) nua_handle_destroy(handle);
 }
 
 }  // namespace gw::sip

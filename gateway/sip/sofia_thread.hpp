@@ -22,10 +22,10 @@ namespace gw::sip {
 
 // The SIP thread's record of one INVITE dialog, bound to its NUA handle as
 // the handle's magic. Lives from the INVITE until NUA reports the call
-// terminated; then the handle is destroyed with it.
+// terminated; then the handle is destroyed with it (it owns the handle).
 struct LegRecord {
   LegId id = 0;
-  nua_handle_t* handle = nullptr;
+  NuaHandle handle;
   bool invite_pending = false;                // an INVITE or re-INVITE waits for our final response
   bool established = false;                   // a 2xx went out (or came in): BYE is how it ends
   bool outgoing = false;                      // we sent the INVITE
@@ -35,8 +35,8 @@ struct LegRecord {
   // whether it is being removed (its REGISTER with expires 0 is out).
   std::optional<Registration> account;
   bool retired = false;
-  int challenges = 0;           // 401/407 answered since the last success
-  su_timer_t* retry = nullptr;  // a failed registration tries again when it fires
+  int challenges = 0;  // 401/407 answered since the last success
+  SuTimer retry;       // a failed registration tries again when it fires
 };
 
 // The realm of the first digest challenge of a 401 or 407, unquoted; empty: none.
@@ -69,6 +69,7 @@ class SofiaThread {
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
+  [[nodiscard]] Nua create_nua(const std::string& url);
   void answer_options(nua_handle_t* handle, bool own_handle);
   // Registrations (sip_register.cpp).
   void apply_registrations(const std::vector<Registration>& wanted);
@@ -101,6 +102,8 @@ class SofiaThread {
   std::unique_ptr<WireLogAssembler> wire_log_;  // SIP thread only
   boost::asio::io_context& control_;
   CallHandler& handler_;
+  // Owned by run() (SuRoot, Nua), which frees them in Sofia's order; these
+  // are for the SIP thread's handlers while it runs.
   su_root_t* root_ = nullptr;
   nua_t* nua_ = nullptr;
   UniqueFd wake_fd_;
