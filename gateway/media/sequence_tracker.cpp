@@ -65,6 +65,8 @@ std::optional<SequenceTracker::StreamCounts> SequenceTracker::stream() const noe
 }
 
 std::uint64_t SequenceTracker::stream_lost() const noexcept {
+  // Before the first packet there is no stream to have expected anything of.
+  if (!started_) return 0;
   const std::uint64_t expected = highest_ - base_ + 1;
   return expected > stream_received_ ? expected - stream_received_ : 0;
 }

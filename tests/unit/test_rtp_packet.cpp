@@ -1,5 +1,4 @@
-// RTP and RTCP on the wire, loss counting by sequence number, RFC 4733 event
-// decisions and port pairs.
+// RTP and RTCP on the wire, RFC 4733 event decisions and port pairs.
 
 #include <gtest/gtest.h>
 
@@ -9,7 +8,6 @@
 
 #include "gateway/media/port_allocator.hpp"
 #include "gateway/media/rtp_packet.hpp"
-#include "gateway/media/sequence_tracker.hpp"
 #include "gateway/media/telephone_events.hpp"
 
 namespace gw::media {
@@ -135,48 +133,6 @@ TEST(RtpPacket, SenderReportIsACompoundPacketWithACname) {
   EXPECT_EQ(out[23], std::byte{50}) << "packet count";
   EXPECT_FALSE(looks_like_rtcp(bytes({0x80, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3})));
   EXPECT_EQ(build_sender_report(info, std::nullopt, "abc", std::span(out).first(20)), 0U);
-}
-
-TEST(SequenceTracker, CountsLossAcrossTheWrap) {
-  SequenceTracker tracker;
-  for (std::uint32_t s = 65530; s < 65536 + 6; ++s) {
-    if (s == 65535 || s == 65537) continue;  // two lost, either side of the wrap
-    (void)tracker.track(1, static_cast<std::uint16_t>(s));
-  }
-  EXPECT_EQ(tracker.received(), 10U);
-  EXPECT_EQ(tracker.lost(), 2U);
-  // As a report block has it: one cycle, highest 5; 12 expected, 10 came.
-  const auto stream = tracker.stream();
-  ASSERT_TRUE(stream);
-  EXPECT_EQ(stream->ssrc, 1U);
-  EXPECT_EQ(stream->extended_highest, 0x00010005U);
-  EXPECT_EQ(stream->expected, 12U);
-  EXPECT_EQ(stream->received, 10U);
-  EXPECT_FALSE(SequenceTracker().stream()) << "nothing before the first packet";
-}
-
-TEST(SequenceTracker, DuplicatesAndReorderingAreNotLoss) {
-  SequenceTracker tracker;
-  EXPECT_EQ(tracker.track(1, 100), SequenceTracker::Verdict::restarted);
-  EXPECT_EQ(tracker.track(1, 102), SequenceTracker::Verdict::fresh);
-  EXPECT_EQ(tracker.lost(), 1U) << "101 missing, for now";
-  EXPECT_EQ(tracker.track(1, 101), SequenceTracker::Verdict::fresh);
-  EXPECT_EQ(tracker.track(1, 101), SequenceTracker::Verdict::duplicate);
-  EXPECT_EQ(tracker.track(1, 102), SequenceTracker::Verdict::duplicate);
-  EXPECT_EQ(tracker.track(1, 99), SequenceTracker::Verdict::fresh) << "before the first one";
-  EXPECT_EQ(tracker.received(), 4U);
-  EXPECT_EQ(tracker.lost(), 0U);
-}
-
-TEST(SequenceTracker, ANewSsrcOrAHugeJumpStartsOverAndKeepsTheLossSoFar) {
-  SequenceTracker tracker;
-  (void)tracker.track(1, 10);
-  (void)tracker.track(1, 13);  // 11 and 12 lost
-  EXPECT_EQ(tracker.track(2, 5000), SequenceTracker::Verdict::restarted);
-  (void)tracker.track(2, 5001);
-  EXPECT_EQ(tracker.lost(), 2U);
-  EXPECT_EQ(tracker.track(2, 30000), SequenceTracker::Verdict::restarted);
-  EXPECT_EQ(tracker.lost(), 2U) << "a restart is not 25000 lost packets";
 }
 
 TEST(TelephoneEvents, AReceivedEventStartsOnceAndEndsOnce) {
