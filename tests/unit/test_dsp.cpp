@@ -1,11 +1,14 @@
-// SpanDSP's DTMF and packet loss concealment through the project's wrappers.
+// SpanDSP's DTMF and packet loss concealment through the project's wrappers,
+// and the tones and G.711 laws around them.
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "drivers/dsp/dsp.hpp"
 
@@ -109,6 +112,26 @@ TEST(LossConcealer, ALongLossFadesToSilence) {
   Frame concealed{};
   for (int lost = 0; lost < 10; ++lost) concealer.conceal(concealed);
   EXPECT_EQ(rms(concealed), 0.0);
+}
+
+TEST(Dsp, ToneIsMeasuredAtItsFrequencyAndLevel) {
+  for (const auto law : {tdm::Law::alaw, tdm::Law::mulaw}) {
+    dsp::ToneGenerator tone(law, dsp::ToneSpec{425, 0, -10, 1000, 0});
+    std::vector<std::byte> block(1600);
+    tone.fill(block);
+    const double level = dsp::tone_level_dbm0(law, block, 425);
+    EXPECT_NEAR(level, -10.0, 2.0);
+    EXPECT_LT(dsp::tone_level_dbm0(law, block, 1000), -40.0);
+  }
+}
+
+TEST(Dsp, LawsTranscodeThroughLinear) {
+  for (int sample : {0, 100, -100, 4000, -4000, 30000}) {
+    const auto a = dsp::from_linear(tdm::Law::alaw, sample);
+    const auto u = dsp::transcode(tdm::Law::alaw, tdm::Law::mulaw, a);
+    EXPECT_NEAR(dsp::to_linear(tdm::Law::mulaw, u), dsp::to_linear(tdm::Law::alaw, a),
+                std::abs(sample) / 16.0 + 16.0);
+  }
 }
 
 }  // namespace
