@@ -45,6 +45,21 @@ async function fill(fields) {
   }
 }
 
+test('before log-in no tab shows, and a click anywhere in the header keeps the log-in form', async () => {
+  await page.goto(gateway.url);
+  const form = page.locator('#login-form');
+  await form.waitFor();
+  assert.equal(await page.locator('#tabs').isVisible(), false, 'the tabs are hidden');
+  assert.equal(await page.locator('#tabs button').first().isVisible(), false);
+  // A tab shown by mistake would sit somewhere on the header's line: click all along it.
+  const header = await page.locator('header').boundingBox();
+  for (let x = 5; x < header.width; x += 20) {
+    await page.mouse.click(header.x + x, header.y + header.height / 2);
+  }
+  assert.ok(await form.isVisible(), 'the log-in form is still there');
+  assert.equal(await page.locator('#overview').isVisible(), false);
+});
+
 test('log in: a wrong password is refused on the page, the right one shows the spans', async () => {
   await page.goto(gateway.url);
   await page.fill('#login-form [name=user]', 'admin');
