@@ -132,7 +132,11 @@ TEST_F(SystemCalls, GlobalNumberIsDialledAndAnswered) {
   RtpPeer peer;
   EXPECT_EQ(call("call.xml", "sip:+1-555-123-4567@127.0.0.1;user=phone", peer, {"-d", "500"}), 0);
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(5)));
-  EXPECT_EQ(last_record()[kCalled], "15551234567");
+  const auto record = last_record();
+  EXPECT_EQ(record[kCalled], "15551234567");
+  // The caller sent no RTP: nothing came, so nothing was lost.
+  EXPECT_EQ(record[kRtpReceived], "0");
+  EXPECT_EQ(record[kRtpLost], "0");
 }
 
 TEST_F(SystemCalls, TelUriIsDialled) {
