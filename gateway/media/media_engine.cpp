@@ -7,8 +7,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <cassert>
-#include <future>
 #include <random>
 #include <stdexcept>
 #include <string_view>
@@ -37,9 +35,6 @@ class Worker {
     thread_.join();
   }
   boost::asio::io_context& io() noexcept { return io_; }
-  [[nodiscard]] bool is_current() const noexcept {
-    return std::this_thread::get_id() == thread_.get_id();
-  }
 
  private:
   boost::asio::io_context io_;
@@ -166,18 +161,15 @@ void MediaEngine::Impl::release(SessionId id) {
   if (at == sessions.end()) return;
   Entry entry = std::move(at->second);
   sessions.erase(at);
-  // Waiting here (microseconds: the worker never waits on this thread) means
-  // the ports are closed when release() returns, so they can be bound again
-  // at once. The session's last reference goes on the worker.
-  assert(!entry.worker->is_current() && "release() from a media worker would wait for itself");
-  std::promise<void> closed;
-  auto done = closed.get_future();
-  boost::asio::post(entry.worker->io(), [session = std::move(entry.session), &closed]() mutable {
+  // The worker closes the sockets and the B-channel when it gets to it; the
+  // control thread does not wait for that, so a busy worker cannot stall
+  // call control. The pair goes back to the range at once: until the worker
+  // has closed it, binding it fails and allocate() passes it over, and
+  // round-robin makes it the last pair to be tried anyway.
+  boost::asio::post(entry.worker->io(), [session = std::move(entry.session)]() mutable {
     session->stop();
-    session.reset();
-    closed.set_value();
+    session.reset();  // the session's last reference goes on its worker
   });
-  done.wait();
   ports.release(entry.port);
 }
 
@@ -190,7 +182,7 @@ MediaEngine::~MediaEngine() {
   ids.reserve(impl_->sessions.size());
   for (const auto& [id, entry] : impl_->sessions) ids.push_back(id);
   for (const SessionId id : ids) impl_->release(id);
-  // Then the workers join: with every session stopped they have nothing left.
+  // Then the workers join, once they have run the stops posted to them.
 }
 
 std::optional<SessionId> MediaEngine::allocate(std::error_code& error) {

@@ -75,9 +75,9 @@ class MediaEngine {
   // A new offer/answer on the call (re-INVITE): hold, resume, new address.
   // With media.send false, no audio goes to the peer.
   void update(SessionId id, const NegotiatedMedia& media);
-  // Stops the session, closes its sockets and its B-channel. Any time after
-  // allocate(), started or not. Returns once the session's worker has closed
-  // them (it waits for it, briefly), so the ports can be bound again at once.
+  // Stops the session: its worker closes its sockets and its B-channel soon
+  // after; release() does not wait for that. Any time after allocate(),
+  // started or not.
   void release(SessionId id);
 
   [[nodiscard]] std::optional<SessionStats> stats(SessionId id) const;
