@@ -49,7 +49,6 @@ class TransitionTable {
 };
 
 template <typename State, typename Event, std::size_t N>
-TransitionTable(const std::array<Transition<State, Event>, N>&)
-    -> TransitionTable<State, Event, N>;
+TransitionTable(const std::array<Transition<State, Event>, N>&) -> TransitionTable<State, Event, N>;
 
 }  // namespace gw

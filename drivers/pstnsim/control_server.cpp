@@ -1,104 +1,15 @@
 #include "drivers/pstnsim/control_server.hpp"
 
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
 #include <charconv>
-#include <deque>
-#include <istream>
 #include <sstream>
 
 namespace gw::pstnsim {
 
-using boost::asio::local::stream_protocol;
-
-class ControlServer::Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(ControlServer& owner, stream_protocol::socket socket)
-      : owner_(owner), socket_(std::move(socket)) {}
-
-  void start() { read(); }
-  void send(const std::string& line) {
-    const bool idle = outbox_.empty();
-    outbox_.push_back(line + "\n");
-    if (idle) flush();
-  }
-
- private:
-  void read() {
-    boost::asio::async_read_until(
-        socket_, input_, '\n',
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-          if (error) {
-            self->owner_.forget(self.get());
-            return;
-          }
-          std::istream stream(&self->input_);
-          std::string line;
-          std::getline(stream, line);
-          std::weak_ptr<Session> weak = self;
-          const auto answer = self->owner_.execute_(line, [weak](const std::string& event) {
-            if (auto session = weak.lock()) session->send(event);
-          });
-          if (!answer.empty()) self->send(answer);
-          self->read();
-        });
-  }
-
-  void flush() {
-    boost::asio::async_write(
-        socket_, boost::asio::buffer(outbox_.front()),
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-          if (error) return;
-          self->outbox_.pop_front();
-          if (!self->outbox_.empty()) self->flush();
-        });
-  }
-
-  ControlServer& owner_;
-  stream_protocol::socket socket_;
-  boost::asio::streambuf input_;
-  std::deque<std::string> outbox_;
-};
-
 ControlServer::ControlServer(boost::asio::io_context& io, PstnSwitch& sim, const std::string& path)
-    : ControlServer(
-          io,
-          [&sim](const std::string& line, const std::function<void(const std::string&)>& events) {
-            return execute_command(sim, line, events);
-          },
-          path) {}
-
-ControlServer::ControlServer(boost::asio::io_context& io, CommandExecutor execute,
-                             const std::string& path)
-    : execute_(std::move(execute)), path_(path), acceptor_(io) {
-  ::unlink(path.c_str());
-  acceptor_.open();
-  acceptor_.bind(stream_protocol::endpoint(path));
-  acceptor_.listen();
-  accept();
-}
-
-ControlServer::~ControlServer() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  ::unlink(path_.c_str());
-}
-
-void ControlServer::accept() {
-  acceptor_.async_accept(
-      [this](const boost::system::error_code& error, stream_protocol::socket socket) {
-        if (error) return;
-        auto session = std::make_shared<Session>(*this, std::move(socket));
-        sessions_.push_back(session);
-        session->start();
-        accept();
-      });
-}
-
-void ControlServer::forget(Session* session) {
-  sessions_.remove_if([session](const auto& held) { return held.get() == session; });
-}
+    : server_(io, path, [&sim](const std::string& line, const LineServer::Output& output) {
+        output.send(
+            execute_command(sim, line, [output](const std::string& event) { output.send(event); }));
+      }) {}
 
 namespace {
 
