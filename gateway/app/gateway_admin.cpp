@@ -1,6 +1,6 @@
 // The gateway as the web page sees and changes it: a view of spans,
-// channels and calls, plan changes applied as they are stored, and the
-// counts behind /metrics. Control thread only, like the rest of Gateway.
+// channels and calls, and plan changes applied as they are stored.
+// Control thread only, like the rest of Gateway.
 
 #include <algorithm>
 
@@ -27,7 +27,7 @@ std::string joined(const std::vector<std::string>& items) {
 GatewayView Gateway::view() const {
   GatewayView view;
   const auto& plan = bridge_->router().plan();
-  for (const auto& span : spans_) {
+  for (const auto& span : spans_->spans()) {
     SpanView& shown = view.spans.emplace_back();
     shown.name = trunk_span_name(span->span().name());
     const auto* trunk = plan.trunk_of_span(shown.name);
@@ -41,26 +41,9 @@ GatewayView Gateway::view() const {
     }
   }
   view.calls = bridge_->calls();
-  view.registrations = registrations_;
+  view.registrations = registrations_.states();
   view.restart_needed = restart_needed_;
   return view;
-}
-
-// "channels [SPAN]": "SPAN B1 idle", a line per B-channel, then "end".
-std::string Gateway::channels(const std::string& span) const {
-  std::string wanted = span;
-  while (!wanted.empty() && wanted.front() == ' ') wanted.erase(0, 1);
-  std::string out;
-  bool found = wanted.empty();
-  for (const auto& shown : view().spans) {
-    if (!wanted.empty() && shown.name != wanted) continue;
-    found = true;
-    for (const auto& [timeslot, state] : shown.channels) {
-      out += shown.name + " B" + std::to_string(timeslot) + " " + state + "\n";
-    }
-  }
-  if (!found) return "error no span " + wanted;
-  return out + "end";
 }
 
 std::variant<std::vector<dialplan::PlanError>, std::string> Gateway::change_plan(
@@ -74,9 +57,7 @@ std::variant<std::vector<dialplan::PlanError>, std::string> Gateway::change_plan
 std::string Gateway::apply(const std::shared_ptr<const dialplan::Router>& router) {
   const auto& plan = router->plan();
   const auto span_running = [this](const std::string& name) {
-    return std::any_of(spans_.begin(), spans_.end(), [&](const auto& span) {
-      return trunk_span_name(span->span().name()) == name;
-    });
+    return spans_->find(name) != nullptr;
   };
   std::vector<dialplan::Trunk> added;
   std::vector<std::string> waiting;  // changed or removed: their spans run as they were
@@ -99,7 +80,7 @@ std::string Gateway::apply(const std::shared_ptr<const dialplan::Router>& router
   std::vector<std::string> started;
   for (const auto& trunk : added) {
     try {
-      add_spans({trunk});
+      add_trunks({trunk});
       running_trunks_.push_back(trunk);
       started.push_back(trunk.name);
     } catch (const std::exception& error) {
@@ -123,12 +104,6 @@ CaptureEnds Gateway::capture_ends(const std::string& span) const {
   const auto* trunk = bridge_->router().plan().trunk_of_span(span);
   ends.network_side = trunk != nullptr && trunk->side == isdn::Side::net;
   return ends;
-}
-
-void Gateway::count(const core::CallRecord& record) {
-  const std::string direction = record.from_pstn ? "from-pstn" : "to-pstn";
-  ++counters_.calls[{direction, record.answered ? "answered" : "unanswered"}];
-  if (record.cause > 0) ++counters_.causes[record.cause];
 }
 
 }  // namespace gw::app

@@ -87,7 +87,7 @@ int run_gateway(const gw::app::Options& options) {
       return;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      log("sipgw: the spans did not come up within 10 s:\n" + gateway.status());
+      log("sipgw: the spans did not come up within 10 s:\n" + gateway.describe_links());
       // Running, and answering SIP with 503: systemd should know both.
       service.ready("spans not up after 10 s; see sipgwctl status");
       return;

@@ -29,7 +29,7 @@ constexpr const char* usage =
     "  export [FILE]                          the dialplan as JSON (to standard output)\n"
     "  import FILE                            store a dialplan file and apply it\n"
     "  pstn-setups                            the SETUPs the simulated PSTN received (demo)\n"
-    "  pstn call CALLING CALLED [SPAN [OPTS]]  the simulated PSTN calls in (demo); OPTS:\n"
+    "  pstn call CALLING CALLED [SPAN [OPTS]]  the simulated PSTN calls in on SPAN (demo); OPTS:\n"
     "                                         called=TON/NPI calling=TON/NPI restricted\n"
     "                                         redirecting=NUMBER/REASON\n"
     "  --data-dir DIR   the gateway's data directory (default /var/lib/sipgw)\n";

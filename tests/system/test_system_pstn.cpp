@@ -170,7 +170,7 @@ class SystemPstn : public GatewaySuite<SystemPstn> {
   static void expect_progress_then_answer(const std::string& scenario) {
     RtpPeer peer;
     const pid_t sipp = start_phone(scenario, {{"rtp_port", std::to_string(peer.port())}});
-    PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+    PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
     ASSERT_TRUE(call.placed()) << call.reply();
     ASSERT_TRUE(call.wait_for("progress")) << "183 with SDP is PROGRESS: " << call.events();
     // The B-channel is cut through before the answer: its audio reaches the
@@ -184,6 +184,7 @@ class SystemPstn : public GatewaySuite<SystemPstn> {
     EXPECT_EQ(finish_sipp(*gateway_, sipp, scenario), 0);
   }
   static std::vector<std::string> last_record() { return gateway_->last_record(); }
+  static constexpr std::size_t kSpan = 9;
   static constexpr std::size_t kSipStatus = 11;
   static constexpr std::size_t kCause = 12;
   static constexpr std::size_t kEndedBy = 13;
@@ -193,7 +194,7 @@ class SystemPstn : public GatewaySuite<SystemPstn> {
 TEST_F(SystemPstn, APrivatePlanCallRingsIsAnsweredCarriesAudioAndTheCallerHangsUp) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "+4930123 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "+4930123 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("proceeding")) << call.events();
   EXPECT_TRUE(call.wait_for("alerting")) << "180 must ring the PSTN caller: " << call.events();
@@ -224,7 +225,7 @@ TEST_F(SystemPstn, APrivatePlanCallRingsIsAnsweredCarriesAudioAndTheCallerHangsU
 TEST_F(SystemPstn, ARestrictedForwardedCallerIsAnonymousAssertedAndCarriesDiversion) {
   const pid_t sipp = start_phone(refusing_phone(*gateway_, "486", "Busy Here", "X-Test: 1"), {});
   PstnCall call(*gateway_,
-                "5550000 5551234 0 called=subscriber/isdn calling=subscriber/isdn restricted "
+                "5550000 5551234 span1 called=subscriber/isdn calling=subscriber/isdn restricted "
                 "redirecting=+15550001/1");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_EQ(call.cleared_cause(), 17) << "486 is cause 17: " << call.events();
@@ -249,6 +250,19 @@ TEST_F(SystemPstn, EarlyMediaIsProgressWithInbandAudioBeforeTheAnswer) {
 // call goes on as with an unreliable one.
 TEST_F(SystemPstn, AReliable183IsPrackedAndIsProgress) {
   expect_progress_then_answer("uas_early_media_100rel.xml");
+}
+
+TEST_F(SystemPstn, APstnCallNamesItsSpanAsTheTrunkDoes) {
+  // Every other command names a span as the plan does; so does "pstn call".
+  const std::string refused = gateway_->command("pstn call 5550000 7773660 0");
+  EXPECT_EQ(refused.rfind("error 0 no span '0'", 0), 0U) << refused;
+  EXPECT_NE(refused.find("span1, span2"), std::string::npos) << "the spans there are: " << refused;
+  const pid_t sipp = start_phone(refusing_phone(*gateway_, "486", "Busy Here", ""), {});
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
+  ASSERT_TRUE(call.placed()) << call.reply();
+  EXPECT_EQ(call.cleared_cause(), 17) << call.events();
+  EXPECT_EQ(finish_sipp(*gateway_, sipp, "uas_refuse.xml"), 0);
+  EXPECT_EQ(last_record()[kSpan], "span1") << "placed on the span it named";
 }
 
 TEST_F(SystemPstn, TheRouteTesterShowsWhereASetupWouldGo) {
@@ -277,7 +291,7 @@ TEST_F(SystemPstn, EachSipRefusalClearsThePstnCallWithItsRfc3398Cause) {
   };
   for (const auto& c : cases) {
     const pid_t sipp = start_phone(refusing_phone(*gateway_, c.status, c.phrase, c.header), {});
-    PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+    PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
     ASSERT_TRUE(call.placed()) << call.reply();
     EXPECT_EQ(call.cleared_cause(), c.cause)
         << c.status << " " << c.header << ": " << call.events();
@@ -292,7 +306,7 @@ TEST_F(SystemPstn, TheSipSideHangsUpAndThePstnCallClearsNormally) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_hangup.xml", {{"rtp_port", std::to_string(peer.port())}});
   // An unscreened calling number is passed on, but not asserted.
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private unscreened");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private unscreened");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect")) << call.events();
   // Inside the call the phone sends OPTIONS and a re-INVITE: the call goes on.
@@ -307,7 +321,7 @@ TEST_F(SystemPstn, TheSipSideHangsUpAndThePstnCallClearsNormally) {
 
 TEST_F(SystemPstn, A180AfterA183WithoutSdpStillRingsThePstnCaller) {
   const pid_t sipp = start_phone("uas_progress_then_ring.xml", {});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("alerting")) << call.events();
   EXPECT_EQ(call.cleared_cause(), 17) << call.events();
@@ -315,14 +329,14 @@ TEST_F(SystemPstn, A180AfterA183WithoutSdpStillRingsThePstnCaller) {
 }
 
 TEST_F(SystemPstn, AScreenedCallerIsRejectedWithCause21AndNoInvite) {
-  PstnCall call(*gateway_, "+4969123 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "+4969123 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_EQ(call.cleared_cause(), 21) << call.events();
 }
 
 TEST_F(SystemPstn, ThePstnCallerGivingUpWhileItRingsCancelsTheInvite) {
   const pid_t sipp = start_phone("uas_cancelled.xml", {});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   ASSERT_TRUE(call.wait_for("alerting")) << call.events();
   call.hang_up();
@@ -335,7 +349,7 @@ TEST_F(SystemPstn, ThePstnCallerGivingUpWhileItRingsCancelsTheInvite) {
 TEST_F(SystemPstn, AChallengedInviteIsSentAgainWithDigestCredentials) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_challenge.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect")) << call.events() << gateway_->log();
   call.hang_up();
@@ -346,7 +360,7 @@ TEST_F(SystemPstn, AProxyChallengeIsAnsweredWithProxyAuthorization) {
   RtpPeer peer;
   const pid_t sipp =
       start_phone("uas_challenge_proxy.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect")) << call.events() << gateway_->log();
   call.hang_up();
@@ -369,7 +383,7 @@ TEST_F(SystemPstn, AnOutboundProxyTakesEveryInviteWhateverItsRequestUri) {
   import_plan(pstn_plan("127.0.0.1:" + std::to_string(sipp_port())));
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "+4930123 3001 1");  // span2: its first peer is nobody
+  PstnCall call(*gateway_, "+4930123 3001 span2");  // span2: its first peer is nobody
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect")) << call.events() << gateway_->log();
   call.hang_up();
@@ -385,7 +399,7 @@ TEST_F(SystemPstn, AnOutboundProxyTakesEveryInviteWhateverItsRequestUri) {
 TEST_F(SystemPstn, AnOperatorHangsUpACallFromTheControlSocket) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "5550000 7773660 0 called=subscriber/private");
+  PstnCall call(*gateway_, "5550000 7773660 span1 called=subscriber/private");
   ASSERT_TRUE(call.placed()) << call.reply();
   ASSERT_TRUE(call.wait_for("connect")) << call.events();
   // "call N active span1/31 7773660": the call's number is the first word.
@@ -429,7 +443,7 @@ TEST_F(SystemPstn, AChannelTakenOutOfServiceIsNotUsedUntilItIsBack) {
 TEST_F(SystemPstn, APeerThatCannotBeReachedIsPassedOverForTheNext) {
   RtpPeer peer;
   const pid_t sipp = start_phone("uas_answer.xml", {{"rtp_port", std::to_string(peer.port())}});
-  PstnCall call(*gateway_, "+4930123 3001 1");  // span2: nobody first, then the phone
+  PstnCall call(*gateway_, "+4930123 3001 span2");  // span2: nobody first, then the phone
   ASSERT_TRUE(call.placed()) << call.reply();
   EXPECT_TRUE(call.wait_for("connect", 40s)) << call.events() << gateway_->log();
   call.hang_up();
