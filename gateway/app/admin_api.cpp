@@ -441,10 +441,9 @@ std::string AdminApi::live_json() {
   return as_text(view_json(view));
 }
 
-std::string AdminApi::metrics() {
-  const auto [view, counters] =
-      on_control([this] { return std::pair(gateway_.view(), gateway_.counters()); });
-  std::ostringstream out;
+namespace {
+
+void write_call_metrics(std::ostream& out, const CallCounters& counters, std::size_t active) {
   out << "# HELP sipgw_calls_total Calls that ended, by direction and whether they were answered.\n"
          "# TYPE sipgw_calls_total counter\n";
   for (const auto& [labels, count] : counters.calls) {
@@ -457,9 +456,12 @@ std::string AdminApi::metrics() {
     out << "sipgw_call_cause_total{cause=\"" << cause << "\"} " << count << '\n';
   }
   out << "# HELP sipgw_active_calls Calls in progress.\n# TYPE sipgw_active_calls gauge\n"
-      << "sipgw_active_calls " << view.calls.size() << '\n';
+      << "sipgw_active_calls " << active << '\n';
+}
+
+void write_span_metrics(std::ostream& out, const std::vector<SpanView>& spans) {
   out << "# HELP sipgw_channels B-channels by state.\n# TYPE sipgw_channels gauge\n";
-  for (const auto& span : view.spans) {
+  for (const auto& span : spans) {
     std::map<std::string, int> by_state{
         {"idle", 0}, {"in-use", 0}, {"restarting", 0}, {"out-of-service", 0}};
     for (const auto& channel : span.channels) ++by_state[channel.second];
@@ -469,21 +471,24 @@ std::string AdminApi::metrics() {
     }
   }
   out << "# HELP sipgw_span_alarm 1 while the span has an alarm.\n# TYPE sipgw_span_alarm gauge\n";
-  for (const auto& span : view.spans) {
+  for (const auto& span : spans) {
     out << "sipgw_span_alarm{span=\"" << span.name << "\",alarms=\"" << span.alarms << "\"} "
         << (span.alarms == "OK" ? 0 : 1) << '\n';
   }
   out << "# HELP sipgw_dchannel_up 1 while the span's D-channel (layer 2) is up.\n"
          "# TYPE sipgw_dchannel_up gauge\n";
-  for (const auto& span : view.spans) {
+  for (const auto& span : spans) {
     out << "sipgw_dchannel_up{span=\"" << span.name << "\"} " << (span.link_up ? 1 : 0) << '\n';
   }
+}
+
+void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& calls) {
   std::uint64_t received = 0;
   std::uint64_t lost = 0;
   std::uint64_t late = 0;
   double jitter_max_ms = 0.0;
   double jitter_sum_ms = 0.0;
-  for (const auto& call : view.calls) {
+  for (const auto& call : calls) {
     received += call.rtp_received;
     lost += call.rtp_lost;
     late += call.late_dropped;
@@ -491,7 +496,7 @@ std::string AdminApi::metrics() {
     jitter_sum_ms += call.rtp_jitter_ms;
   }
   const double jitter_mean_ms =
-      view.calls.empty() ? 0.0 : jitter_sum_ms / static_cast<double>(view.calls.size());
+      calls.empty() ? 0.0 : jitter_sum_ms / static_cast<double>(calls.size());
   out << "# HELP sipgw_rtp_received_packets RTP packets received by the calls in progress.\n"
          "# TYPE sipgw_rtp_received_packets gauge\nsipgw_rtp_received_packets "
       << received << "\n# HELP sipgw_rtp_lost_packets Gaps in the peers' RTP sequence numbers "
@@ -504,6 +509,17 @@ std::string AdminApi::metrics() {
          "# TYPE sipgw_rtp_jitter_seconds gauge\n"
       << "sipgw_rtp_jitter_seconds{stat=\"max\"} " << jitter_max_ms / 1000.0 << '\n'
       << "sipgw_rtp_jitter_seconds{stat=\"mean\"} " << jitter_mean_ms / 1000.0 << '\n';
+}
+
+}  // namespace
+
+std::string AdminApi::metrics() {
+  const auto [view, counters] =
+      on_control([this] { return std::pair(gateway_.view(), gateway_.counters()); });
+  std::ostringstream out;
+  write_call_metrics(out, counters, view.calls.size());
+  write_span_metrics(out, view.spans);
+  write_rtp_metrics(out, view.calls);
   return out.str();
 }
 

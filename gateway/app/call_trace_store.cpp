@@ -147,10 +147,19 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
   const int call_reference = call.number(1);
   trace.start_us = call.number64(2);
   trace.end_us = call.number64(3);
+  read_sip(trace);
+  if (call_reference >= 0 && !trace.span.empty()) read_q931(trace, call_reference);
+  read_rtp(trace);
+  std::stable_sort(trace.messages.begin(), trace.messages.end(),
+                   [](const auto& a, const auto& b) { return a.time_us < b.time_us; });
+  return trace;
+}
+
+void CallTraceStore::read_sip(CallTrace& trace) const {
   sqlite::Statement sip(*db_,
                         "SELECT time_us, sent, transport, address, port, summary, text FROM "
                         "sip_messages WHERE call_id = ?1 ORDER BY id");
-  sip.bind(1, call_id);
+  sip.bind(1, trace.call_id);
   while (sip.next_row()) {
     TracedMessage& message = trace.messages.emplace_back();
     message.time_us = sip.number64(0);
@@ -163,30 +172,36 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
     message.summary = sip.text(5);
     message.content = sip.text(6);
   }
-  if (call_reference >= 0 && !trace.span.empty()) {
-    sqlite::Statement q931(*db_,
-                           "SELECT time_us, sent, summary, frame, decoded FROM q931_messages "
-                           "WHERE span = ?1 AND call_reference = ?2 AND time_us BETWEEN ?3 AND ?4 "
-                           "ORDER BY id");
-    q931.bind(1, trace.span)
-        .bind(2, call_reference)
-        .bind(3, trace.start_us - kBeforeUs)
-        .bind(4, trace.end_us + kAfterUs);
-    while (q931.next_row()) {
-      TracedMessage& message = trace.messages.emplace_back();
-      message.sip = false;
-      message.time_us = q931.number64(0);
-      message.sent = q931.number(1) != 0;
-      message.summary = q931.text(2);
-      message.peer = trace.span;
-      message.content = q931.blob(3);
-      message.decoded = q931.text(4);
-    }
+}
+
+// The call's Q.931 messages: its call reference on its span, from a little
+// before its start to a little after its end (references are reused).
+void CallTraceStore::read_q931(CallTrace& trace, int call_reference) const {
+  sqlite::Statement q931(*db_,
+                         "SELECT time_us, sent, summary, frame, decoded FROM q931_messages "
+                         "WHERE span = ?1 AND call_reference = ?2 AND time_us BETWEEN ?3 AND ?4 "
+                         "ORDER BY id");
+  q931.bind(1, trace.span)
+      .bind(2, call_reference)
+      .bind(3, trace.start_us - kBeforeUs)
+      .bind(4, trace.end_us + kAfterUs);
+  while (q931.next_row()) {
+    TracedMessage& message = trace.messages.emplace_back();
+    message.sip = false;
+    message.time_us = q931.number64(0);
+    message.sent = q931.number(1) != 0;
+    message.summary = q931.text(2);
+    message.peer = trace.span;
+    message.content = q931.blob(3);
+    message.decoded = q931.text(4);
   }
+}
+
+void CallTraceStore::read_rtp(CallTrace& trace) const {
   sqlite::Statement rtp(*db_,
                         "SELECT time_us, sent, address, port, local_port, packet FROM rtp_packets "
                         "WHERE call_id = ?1 ORDER BY id");
-  rtp.bind(1, call_id);
+  rtp.bind(1, trace.call_id);
   while (rtp.next_row()) {
     auto& packet = trace.rtp.emplace_back();
     packet.time_us = rtp.number64(0);
@@ -196,9 +211,6 @@ std::optional<CallTrace> CallTraceStore::trace(const std::string& call_id) const
     packet.local_port = static_cast<std::uint16_t>(rtp.number(4));
     packet.bytes = rtp.blob(5);
   }
-  std::stable_sort(trace.messages.begin(), trace.messages.end(),
-                   [](const auto& a, const auto& b) { return a.time_us < b.time_us; });
-  return trace;
 }
 
 }  // namespace gw::app

@@ -70,6 +70,9 @@ class CallTraceStore {
 
  private:
   void prune(const char* table);
+  void read_sip(CallTrace& trace) const;
+  void read_q931(CallTrace& trace, int call_reference) const;
+  void read_rtp(CallTrace& trace) const;
   std::unique_ptr<sqlite::Database> db_;
   std::size_t inserts_ = 0;
 };

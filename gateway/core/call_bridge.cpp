@@ -29,6 +29,7 @@ CallBridge::~CallBridge() {
 }
 
 isdn::Listener& CallBridge::listener_for(const std::string& name) {
+  affinity_.check("CallBridge::listener_for");
   for (const auto& slot : spans_) {
     if (slot->name == name) return *slot->listener;
   }
@@ -40,6 +41,7 @@ isdn::Listener& CallBridge::listener_for(const std::string& name) {
 }
 
 void CallBridge::add_span(const std::string& name, isdn::PriSpan& span) {
+  affinity_.check("CallBridge::add_span");
   listener_for(name);
   for (auto& slot : spans_) {
     if (slot->name == name) slot->pri = &span;
@@ -72,6 +74,7 @@ bool CallBridge::advance(Call& call, BridgeEvent event) {
 }
 
 void CallBridge::on_invite(const sip::InviteRequest& request) {
+  affinity_.check("CallBridge::on_invite");
   auto owned = std::make_unique<Call>();
   Call& call = *owned;
   call.leg = request.leg;
@@ -116,6 +119,7 @@ void CallBridge::refuse(Call& call, int status, std::optional<isdn::Cause> cause
 }
 
 void CallBridge::on_ack(sip::LegId leg, const sip::Body& answer) {
+  affinity_.check("CallBridge::on_ack");
   Call* call = find(leg);
   if (call == nullptr || !advance(*call, BridgeEvent::sip_ack)) return;
   if (call->our_offer) take_answer(*call, answer);
@@ -152,6 +156,7 @@ void CallBridge::take_answer(Call& call, const sip::Body& answer) {
 }
 
 void CallBridge::on_reinvite(sip::LegId leg, const sip::Body& offer) {
+  affinity_.check("CallBridge::on_reinvite");
   Call* call = find(leg);
   if (call == nullptr) return;
   if (call->state != BridgeState::active) {
@@ -200,6 +205,7 @@ void CallBridge::answer_reinvite(Call& call, const sip::Body& offer) {
 }
 
 void CallBridge::on_cancel(sip::LegId leg) {
+  affinity_.check("CallBridge::on_cancel");
   Call* call = find(leg);
   if (call == nullptr) return;
   call->final_sent = true;
@@ -213,6 +219,7 @@ void CallBridge::on_cancel(sip::LegId leg) {
 }
 
 void CallBridge::on_bye(sip::LegId leg, std::optional<int> reason_q850) {
+  affinity_.check("CallBridge::on_bye");
   Call* call = find(leg);
   if (call == nullptr) return;
   if (call->record.ended_by.empty()) call->record.ended_by = call->from_pstn ? "sip" : "caller";
@@ -224,6 +231,7 @@ void CallBridge::on_bye(sip::LegId leg, std::optional<int> reason_q850) {
 }
 
 void CallBridge::on_terminated(sip::LegId leg, int status, const std::string& phrase) {
+  affinity_.check("CallBridge::on_terminated");
   Call* call = find(leg);
   if (call == nullptr) return;
   if (call->isdn != 0) {

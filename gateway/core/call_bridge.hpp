@@ -1,8 +1,9 @@
 #pragma once
 // Call control: each SIP call (leg) bridged to one ISDN call on a B-channel,
-// with its RTP session. Runs on the control thread only: the SIP stack posts
-// its events here, the PriSpans run on the same io_context, and the media
-// engine is driven through its own queue.
+// with its RTP session. Runs on the control thread only (its entry points
+// check it in debug and sanitizer builds): the SIP stack posts its events
+// here, the PriSpans run on the same io_context, and the media engine is
+// driven through its own queue.
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "dialplan/router.hpp"
+#include "drivers/common/thread_affinity.hpp"
 #include "drivers/isdn/pri_span.hpp"
 #include "gateway/core/bridge_state.hpp"
 #include "gateway/media/media_engine.hpp"
@@ -143,6 +145,7 @@ class CallBridge final : public sip::CallHandler {
 
   // Calls from the PSTN (call_bridge_pstn.cpp).
   void on_pstn_setup(std::size_t span, isdn::CallId id, const isdn::IncomingCall& details);
+  void prepare_invite(Call& call, const isdn::IncomingCall& details);
   bool invite_next_peer(Call& call);
   bool take_sip_answer(Call& call, const sip::Body& answer);
   void end_for_pstn(Call& call, isdn::Cause cause);
@@ -194,6 +197,7 @@ class CallBridge final : public sip::CallHandler {
   std::map<sip::LegId, std::unique_ptr<Call>> calls_;
   std::map<std::pair<std::size_t, isdn::CallId>, sip::LegId> by_isdn_;
   bool accepting_ = false;
+  ThreadAffinity affinity_;  // the control thread, which constructs the bridge
 };
 
 }  // namespace gw::core

@@ -9,6 +9,7 @@
 namespace gw::core {
 
 void CallBridge::on_isdn(std::size_t span, isdn::CallId id, BridgeEvent event, bool inband) {
+  affinity_.check("CallBridge::on_isdn");
   Call* call = find(span, id);
   if (call == nullptr) return;
   // In-band information can be passed on only with an SDP answer to carry
@@ -74,6 +75,7 @@ void CallBridge::start_media(Call& call) {
 }
 
 void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause) {
+  affinity_.check("CallBridge::on_isdn_cleared");
   Call* call = find(span, id);
   by_isdn_.erase({span, id});
   if (call == nullptr) return;
@@ -142,6 +144,7 @@ void CallBridge::finish(sip::LegId leg) {
 }
 
 void CallBridge::hang_up_all(isdn::Cause cause) {
+  affinity_.check("CallBridge::hang_up_all");
   std::vector<sip::LegId> legs;
   legs.reserve(calls_.size());
   for (const auto& [leg, call] : calls_) legs.push_back(leg);
@@ -151,6 +154,7 @@ void CallBridge::hang_up_all(isdn::Cause cause) {
 // The gateway ends the call itself (an operator, a shutdown): DISCONNECT
 // with `cause`, and BYE, CANCEL or 503 on the SIP side as far as it got.
 bool CallBridge::hang_up(sip::LegId leg, isdn::Cause cause) {
+  affinity_.check("CallBridge::hang_up");
   Call* found = find(leg);
   if (found == nullptr) return false;
   Call& call = *found;
@@ -188,6 +192,7 @@ bool CallBridge::can_take_call() const {
 }
 
 void CallBridge::on_link_changed() {
+  affinity_.check("CallBridge::on_link_changed");
   update_capacity();
 }
 

@@ -45,6 +45,19 @@ bool peer_failed(int status) {
   return status == 408 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
+// Why a SETUP the dialplan decided on is refused; nullopt: it is not.
+std::optional<isdn::Cause> refusal_for(const dialplan::Decision& decision) {
+  using Outcome = dialplan::Decision::Outcome;
+  if (decision.outcome == Outcome::caller_blocked ||
+      decision.outcome == Outcome::destination_blocked) {
+    return isdn::Cause::call_rejected;  // screened
+  }
+  if (decision.outcome == Outcome::no_route || !decision.sip || decision.sip->peers.empty()) {
+    return isdn::Cause::unallocated_number;  // no number of ours: cause 1, as a switch says
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 dialplan::Decision CallBridge::test_pstn_route(const std::string& span,
@@ -55,6 +68,7 @@ dialplan::Decision CallBridge::test_pstn_route(const std::string& span,
 
 void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
                                const isdn::IncomingCall& details) {
+  affinity_.check("CallBridge::on_pstn_setup");
   auto& pri = *spans_.at(span)->pri;
   const std::string& span_name = spans_.at(span)->name;
   auto decision =
@@ -62,15 +76,7 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
   note("pstn call on ", span_name, " B", details.timeslot, ": ", details.called.digits, " (",
        isdn::to_string(details.called.ton), "/", isdn::to_string(details.called.npi), ") from ",
        details.calling.digits.empty() ? "-" : details.calling.digits);
-  using Outcome = dialplan::Decision::Outcome;
-  std::optional<isdn::Cause> refused;
-  if (decision.outcome == Outcome::caller_blocked ||
-      decision.outcome == Outcome::destination_blocked) {
-    refused = isdn::Cause::call_rejected;  // screened
-  } else if (decision.outcome == Outcome::no_route || !decision.sip ||
-             decision.sip->peers.empty()) {
-    refused = isdn::Cause::unallocated_number;  // no number of ours: cause 1, as a switch says
-  }
+  std::optional<isdn::Cause> refused = refusal_for(decision);
   std::error_code no_port;
   std::optional<media::SessionId> session;
   if (!refused) {
@@ -100,6 +106,25 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
   call.record.timeslot = pri.timeslot(id);
   call.record.call_reference = pri.call_reference(id).value_or(-1);
 
+  prepare_invite(call, details);
+
+  // CALL PROCEEDING at once: the number is complete and routed, and the
+  // switch's T310 now waits for ALERTING or CONNECT instead of T303 firing.
+  pri.proceeding(id);
+  calls_.emplace(0, std::move(owned));
+  call.leg = 0;
+  if (!invite_next_peer(call)) {
+    calls_.erase(0);
+    pri.hangup(id, isdn::Cause::temporary_failure);
+    media_.release(*session);
+    return;
+  }
+  update_capacity();
+}
+
+// The INVITE for a call from the PSTN, to whichever peer it goes to: the
+// caller as the plan presents it, a forwarded call's diversion, our offer.
+void CallBridge::prepare_invite(Call& call, const isdn::IncomingCall& details) {
   const dialplan::SipChoice& sip = *call.decision.sip;
   sip::OutgoingInvite& invite = call.invite;
   invite.call_id = random_hex(24) + "@sipgw";
@@ -119,19 +144,6 @@ void CallBridge::on_pstn_setup(std::size_t span, isdn::CallId id,
       media::make_offer(config_.capabilities, media_.local_endpoint(*call.media), call.origin);
   invite.offer = *call.our_offer;
   call.record.call_id = invite.call_id;
-
-  // CALL PROCEEDING at once: the number is complete and routed, and the
-  // switch's T310 now waits for ALERTING or CONNECT instead of T303 firing.
-  pri.proceeding(id);
-  calls_.emplace(0, std::move(owned));
-  call.leg = 0;
-  if (!invite_next_peer(call)) {
-    calls_.erase(0);
-    pri.hangup(id, isdn::Cause::temporary_failure);
-    media_.release(*session);
-    return;
-  }
-  update_capacity();
 }
 
 // Sends the INVITE to decision.sip->peers[call.peer] with the plan's
@@ -189,6 +201,7 @@ bool CallBridge::take_sip_answer(Call& call, const sip::Body& answer) {
 }
 
 void CallBridge::on_progress(sip::LegId leg, int status, const sip::Body& answer) {
+  affinity_.check("CallBridge::on_progress");
   Call* call = find(leg);
   if (call == nullptr || !call->from_pstn || call->isdn == 0) return;
   const bool audio = answer.sdp.has_value() && take_sip_answer(*call, answer);
@@ -211,6 +224,7 @@ void CallBridge::on_progress(sip::LegId leg, int status, const sip::Body& answer
 }
 
 void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
+  affinity_.check("CallBridge::on_answered");
   Call* call = find(leg);
   if (call == nullptr || !call->from_pstn) return;
   call->final_sent = true;
@@ -238,6 +252,7 @@ void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
 }
 
 void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reason_q850) {
+  affinity_.check("CallBridge::on_refused");
   Call* call = find(leg);
   if (call == nullptr || !call->from_pstn) return;
   call->record.sip_status = status;

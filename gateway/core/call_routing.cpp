@@ -91,6 +91,7 @@ std::vector<const dialplan::TrunkChoice*> hunting_order(
 }  // namespace
 
 void CallBridge::set_router(std::shared_ptr<const dialplan::Router> router) {
+  affinity_.check("CallBridge::set_router");
   router_ = std::move(router);
 }
 
