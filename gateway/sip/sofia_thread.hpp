@@ -64,6 +64,7 @@ class SofiaThread {
                     LegRecord* leg, const sip_t* sip, tagi_t* tags);
   void on_wakeup();
   void on_register_retry(LegRecord* record);
+  // On NUA's stack thread, not the SIP thread (see on_log).
   void on_log(const char* format, va_list arguments);
   void traced(WireMessage message);
 
@@ -99,7 +100,7 @@ class SofiaThread {
   std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only
   int retry_after_seconds_ = 30;
   std::function<void(WireMessage)> message_traced_;
-  std::unique_ptr<WireLogAssembler> wire_log_;  // SIP thread only
+  std::unique_ptr<WireLogAssembler> wire_log_;  // NUA's stack thread only
   boost::asio::io_context& control_;
   CallHandler& handler_;
   // Owned by run() (SuRoot, Nua), which frees them in Sofia's order; these
