@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/sip/stack.hpp"
+#include "tests/support/sipp.hpp"
 #include "tests/support/spawn.hpp"
 #include "tests/support/stack_harness.hpp"
 
@@ -39,23 +40,14 @@ std::string read_text(const std::string& path) {
 // (0: every message as the scenario expects) and, unless a failure is what
 // the test wants, reports SIPp's errors when it is not 0.
 int run_sipp(const std::string& scenario, int port, bool failure_expected = false) {
-  std::vector<std::string> args{"sipp",
-                                "127.0.0.1:" + std::to_string(port),
-                                "-sf",
-                                std::string(SIPP_SCENARIOS) + "/" + scenario,
-                                "-m",
-                                "1",
-                                "-i",
-                                "127.0.0.1",
-                                "-p",
-                                std::to_string(port + 1),
-                                "-nostdin",
-                                "-timeout",
-                                "10s",
-                                "-timeout_error",
-                                "-trace_err",
-                                "-error_file",
-                                sipp_error_file()};
+  const auto args = test::SippCommand(std::string(SIPP_SCENARIOS) + "/" + scenario)
+                        .to("127.0.0.1", port)
+                        .calls(1)
+                        .local_ip("127.0.0.1")
+                        .local_port(port + 1)
+                        .timeout("10s")
+                        .errors_to(sipp_error_file())
+                        .argv();
   const std::string output = sipp_error_file() + ".out";
   const pid_t pid = test::spawn(args, output);
   if (pid == 0) return -1;

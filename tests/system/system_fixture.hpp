@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/sipp.hpp"
 #include "tests/support/spawn.hpp"
 
 namespace gw::test {
@@ -324,30 +325,18 @@ inline pid_t start_sipp(const GatewayProcess& gateway, const std::string& scenar
       scenario.front() == '/' ? scenario : std::string(SIPP_SCENARIOS) + "/" + scenario;
   const std::string name = file.filename().string();
   const std::string errors = (gateway.dir() / (name + ".errors")).string();
-  std::vector<std::string> args{"sipp",
-                                "127.0.0.1:" + std::to_string(gateway.sip_port()),
-                                "-sf",
-                                file.string(),
-                                "-i",
-                                "127.0.0.1",
-                                "-nostdin",
-                                "-timeout",
-                                "30s",
-                                "-timeout_error",
-                                "-trace_err",
-                                "-error_file",
-                                errors,
-                                "-trace_msg",
-                                "-message_file",
-                                (gateway.dir() / (name + ".messages")).string()};
-  for (const auto& [key, value] : keys) {
-    args.insert(args.end(), {"-key", key, value});
-  }
+  SippCommand command(file.string());
+  command.to("127.0.0.1", gateway.sip_port())
+      .local_ip("127.0.0.1")
+      .timeout("30s")
+      .errors_to(errors)
+      .messages_to((gateway.dir() / (name + ".messages")).string());
+  for (const auto& [key, value] : keys) command.key(key, value);
   // SIPp's own port: the one after the gateway's, unless the test runs
   // several SIPp at once and gives each its own.
   if (std::find(extra.begin(), extra.end(), "-p") == extra.end())
-    args.insert(args.end(), {"-p", std::to_string(gateway.sip_port() + 1)});
-  args.insert(args.end(), extra.begin(), extra.end());
+    command.local_port(gateway.sip_port() + 1);
+  const auto args = command.add(extra).argv();
   return spawn(args, (gateway.dir() / (name + ".out")).string());
 }
 

@@ -45,12 +45,15 @@ void register_with_digest(Way way) {
   const auto traces =
       std::filesystem::temp_directory_path() / ("sipgw-registrar-" + std::to_string(::getpid()));
   std::filesystem::create_directories(traces);
-  const pid_t registrar =
-      spawn({"sipp", "-sf", std::string(SIPP_SCENARIOS) + "/registrar.xml", "-i", "127.0.0.1", "-p",
-             std::to_string(registrar_port), "-m", "1", "-nostdin", "-timeout", "40s",
-             "-timeout_error", "-trace_err", "-error_file", (traces / "errors").string(),
-             "-trace_msg", "-message_file", (traces / "messages").string()},
-            (traces / "out").string());
+  const pid_t registrar = spawn(SippCommand(std::string(SIPP_SCENARIOS) + "/registrar.xml")
+                                    .local_ip("127.0.0.1")
+                                    .local_port(registrar_port)
+                                    .calls(1)
+                                    .timeout("40s")
+                                    .errors_to((traces / "errors").string())
+                                    .messages_to((traces / "messages").string())
+                                    .argv(),
+                                (traces / "out").string());
   ASSERT_TRUE(wait_for_udp_port(registrar_port, 10s)) << "SIPp did not bind its port";
   GatewayProcess gateway(GatewaySetup{1, {}, way == Way::by_reload ? without : plan});
   ASSERT_TRUE(gateway.ready()) << gateway.log();

@@ -237,26 +237,15 @@ TEST(SystemService, EveryLineOfACallReachesTheJournalWithItsLegAndCallId) {
   std::thread reader([&] {
     while (!stop_reading) journal.wait_for({}, 100ms);
   });
-  const pid_t sipp = spawn({"sipp",
-                            "127.0.0.1:" + std::to_string(port),
-                            "-sf",
-                            std::string(SIPP_SCENARIOS) + "/call.xml",
-                            "-m",
-                            "1",
-                            "-key",
-                            "ruri",
-                            "sip:7773660;phone-context=p1234@127.0.0.1;user=phone",
-                            "-key",
-                            "rtp_port",
-                            "9",
-                            "-i",
-                            "127.0.0.1",
-                            "-p",
-                            std::to_string(port + 1),
-                            "-nostdin",
-                            "-timeout",
-                            "20s",
-                            "-timeout_error"},
+  const pid_t sipp = spawn(SippCommand(std::string(SIPP_SCENARIOS) + "/call.xml")
+                               .to("127.0.0.1", port)
+                               .calls(1)
+                               .key("ruri", "sip:7773660;phone-context=p1234@127.0.0.1;user=phone")
+                               .key("rtp_port", "9")
+                               .local_ip("127.0.0.1")
+                               .local_port(port + 1)
+                               .timeout("20s")
+                               .argv(),
                            (dir / "sipp.out").string());
   const int sipp_status = wait_exit(sipp, 30s);
   ::kill(sipgw, SIGTERM);
