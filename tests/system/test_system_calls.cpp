@@ -161,15 +161,20 @@ TEST_F(SystemCalls, DtmfAsRfc4733ReachesThePstnAndComesBack) {
   ASSERT_TRUE(peer.wait_for_packets(5, std::chrono::seconds(10)));
   peer.clear();
   peer.send_digit(7, 101);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
   int events = 0;
   bool seven = false;
   bool ended = false;
-  for (const auto& packet : peer.packets()) {
-    if (packet.payload_type != 101 || packet.payload.size() < 4) continue;
-    ++events;
-    seven = seven || std::to_integer<int>(packet.payload[0]) == 7;
-    ended = ended || (std::to_integer<int>(packet.payload[1]) & 0x80) != 0;
+  // Until the event's end comes back, which is the last of it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!ended && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    events = 0;
+    for (const auto& packet : peer.packets()) {
+      if (packet.payload_type != 101 || packet.payload.size() < 4) continue;
+      ++events;
+      seven = seven || std::to_integer<int>(packet.payload[0]) == 7;
+      ended = ended || (std::to_integer<int>(packet.payload[1]) & 0x80) != 0;
+    }
   }
   EXPECT_GT(events, 0) << "no RFC 4733 event came back";
   EXPECT_TRUE(seven) << "the event that came back is not digit 7";

@@ -74,8 +74,17 @@ void register_with_digest(Way way) {
     if (!registered) std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(registered) << gateway.command("status") << gateway.log();
-  // Long enough for a refresh of the 6 s binding, which the registrar checks.
-  std::this_thread::sleep_for(6s);
+  // Until the refresh of the 6 s binding, which the registrar checks, is
+  // answered: the gateway logs each registration that succeeds.
+  const auto successes = [&gateway] {
+    const std::string log = gateway.log();
+    const std::string line = "registration upstream: registered";
+    std::size_t count = 0;
+    for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++count;
+    return count;
+  };
+  for (int i = 0; i < 200 && successes() < 2; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_GE(successes(), 2U) << "no refresh was answered\n" << gateway.log();
   if (way == Way::by_reload) import_plan(without);
   if (way != Way::by_reload) {
     EXPECT_EQ(gateway.stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
