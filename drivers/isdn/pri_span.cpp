@@ -278,6 +278,21 @@ int PriSpan::timeslot(CallId id) const {
   return call == nullptr ? 0 : call->timeslot;
 }
 
+bool PriSpan::can_take_call() const {
+  affinity_.check("PriSpan::can_take_call");
+  return link_up_ && channels_.count(ChannelState::idle) > 0;
+}
+
+std::unique_ptr<tdm::Channel> PriSpan::open_bearer(CallId id, std::error_code& error) {
+  affinity_.check("PriSpan::open_bearer");
+  const int bearer = timeslot(id);
+  if (bearer == 0) {
+    error = std::make_error_code(std::errc::no_such_device);
+    return nullptr;
+  }
+  return span_.open_bearer(bearer, error);
+}
+
 std::optional<CallState> PriSpan::state(CallId id) const {
   affinity_.check("PriSpan::state");
   const Call* call = find(id);

@@ -23,6 +23,7 @@
 #include "drivers/isdn/call_state.hpp"
 #include "drivers/isdn/channel_table.hpp"
 #include "drivers/isdn/frame_decode.hpp"
+#include "drivers/isdn/signalling_span.hpp"
 #include "drivers/isdn/types.hpp"
 #include "drivers/tdm/span.hpp"
 
@@ -53,55 +54,34 @@ struct PriConfig {
   std::function<void(const DChannelFrame& frame)> frame_tap;
 };
 
-// What the span reports to its user. A call id handed out by on_incoming or
-// place_call stays valid until on_cleared, or until the user calls hangup().
-class Listener {
- public:
-  virtual ~Listener() = default;
-  virtual void on_link(bool /*up*/) {}
-  virtual void on_alarms(tdm::AlarmSet /*alarms*/) {}
-  // The far end took a B-channel out of service (SERVICE) or back.
-  virtual void on_service(int /*timeslot*/, bool /*in_service*/) {}
-  virtual void on_incoming(CallId call, const IncomingCall& details) = 0;
-  virtual void on_proceeding(CallId /*call*/) {}
-  virtual void on_alerting(CallId /*call*/, bool /*inband*/) {}
-  virtual void on_progress(CallId /*call*/, bool /*inband*/) {}
-  virtual void on_connect(CallId /*call*/) {}
-  virtual void on_cleared(CallId call, Cause cause) = 0;
-  virtual void on_restart(int /*timeslot*/) {}
-};
-
-class PriSpan {
+class PriSpan final : public SignallingSpan {
  public:
   // Starts layer 2 at once (libpri sends SABME). Throws std::runtime_error when
   // libpri refuses the configuration.
   PriSpan(boost::asio::io_context& io, tdm::Span& span, PriConfig config, Listener& listener);
   PriSpan(const PriSpan&) = delete;
   PriSpan& operator=(const PriSpan&) = delete;
-  ~PriSpan();
+  ~PriSpan() override;
 
-  struct Placed {
-    CallId call = 0;
-    Cause refused = Cause::normal_clearing;  // meaningful when call == 0
-    [[nodiscard]] explicit operator bool() const noexcept { return call != 0; }
-  };
-  // Sends SETUP on a hunted (or the requested) bearer. Refuses with cause 38
-  // when the link is down and 34 when no bearer is free.
-  Placed place_call(const CallSetup& setup);
-  void proceeding(CallId call);
-  void alerting(CallId call, bool inband);
-  void progress(CallId call, bool inband);  // PROGRESS, PI 8 when inband
-  void answer(CallId call);
-  // Clears the call; the id is dead for the user from here on.
-  void hangup(CallId call, Cause cause);
+  using Placed = isdn::Placed;
+  // SignallingSpan
+  Placed place_call(const CallSetup& setup) override;
+  void proceeding(CallId call) override;
+  void alerting(CallId call, bool inband) override;
+  void progress(CallId call, bool inband) override;
+  void answer(CallId call) override;
+  void hangup(CallId call, Cause cause) override;
+  [[nodiscard]] int timeslot(CallId call) const override;
+  [[nodiscard]] std::optional<int> call_reference(CallId call) const override;
+  [[nodiscard]] bool can_take_call() const override;
+  [[nodiscard]] std::unique_ptr<tdm::Channel> open_bearer(CallId call,
+                                                          std::error_code& error) override;
+  [[nodiscard]] tdm::Law law() const override { return span_.law(); }
 
   // Takes a bearer out of service (or back): no call is placed on it, and a
   // SETUP asking for it is refused. For the channels a trunk does not have.
   void set_out_of_service(int timeslot, bool out);
 
-  [[nodiscard]] int timeslot(CallId call) const;  // 0 when unknown
-  // The Q.931 call reference value of the call; nullopt when unknown.
-  [[nodiscard]] std::optional<int> call_reference(CallId call) const;
   [[nodiscard]] std::optional<CallState> state(CallId call) const;
   // Usable for calls: Q.921 established and the line free of red and blue
   // alarms, as this span last saw them. alarms() reads the line afresh, so it

@@ -77,7 +77,7 @@ PstnSwitch::SimCall* PstnSwitch::find(SimCallRef ref) {
   return found == calls_.end() ? nullptr : found->second.get();
 }
 
-isdn::PriSpan::Placed PstnSwitch::place_call(std::size_t span, const isdn::CallSetup& setup,
+isdn::Placed PstnSwitch::place_call(std::size_t span, const isdn::CallSetup& setup,
                                              CallEvents events) {
   const auto placed = pri(span).place_call(setup);
   if (!placed) return placed;
