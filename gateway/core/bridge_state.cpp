@@ -29,12 +29,12 @@ constexpr TransitionTable kTransitions{std::array{
     Transition{S::active, E::sip_reinvite, S::active},
     // A re-INVITE's own ACK.
     Transition{S::active, E::sip_ack, S::active},
-    // The PSTN side ends first. Before the answer the caller gets a final
-    // response and the call is over; after it, a BYE goes out and the call
-    // waits for the dialog to end.
     // Failover: only before the caller has heard anything from this attempt.
     Transition{S::dialling, E::isdn_failover, S::dialling},
     Transition{S::proceeding, E::isdn_failover, S::dialling},
+    // The PSTN side ends first. Before the answer the caller gets a final
+    // response and the call is over; after it, a BYE goes out and the call
+    // waits for the dialog to end.
     Transition{S::dialling, E::isdn_cleared, S::done},
     Transition{S::proceeding, E::isdn_cleared, S::done},
     Transition{S::ringing, E::isdn_cleared, S::done},
@@ -59,20 +59,34 @@ constexpr TransitionTable kTransitions{std::array{
     Transition{S::early_media, E::sip_terminated, S::done},
     Transition{S::answered, E::sip_terminated, S::done},
     Transition{S::active, E::sip_terminated, S::done},
-    // Calls from the PSTN. A refusal ends the call like isdn_cleared before
-    // the answer: the ISDN call is cleared with the mapped cause.
+    // Calls from the PSTN: the callee's responses. ALERTING goes once, in
+    // ringing; after early media the audio already carries the ringback.
     Transition{S::dialling, E::sip_ringing, S::ringing},
     Transition{S::ringing, E::sip_ringing, S::ringing},
+    Transition{S::early_media, E::sip_ringing, S::early_media},
+    Transition{S::dialling, E::sip_progress, S::dialling},
+    Transition{S::ringing, E::sip_progress, S::ringing},
+    Transition{S::early_media, E::sip_progress, S::early_media},
     Transition{S::dialling, E::sip_early_media, S::early_media},
     Transition{S::ringing, E::sip_early_media, S::early_media},
     Transition{S::early_media, E::sip_early_media, S::early_media},
-    // 180 after early media: the audio already carries the ringback.
-    Transition{S::early_media, E::sip_ringing, S::early_media},
     Transition{S::dialling, E::sip_answered, S::active},
     Transition{S::ringing, E::sip_answered, S::active},
     Transition{S::early_media, E::sip_answered, S::active},
+    // The next peer only while the PSTN caller has heard nothing.
     Transition{S::dialling, E::sip_retry, S::dialling},
-    Transition{S::ringing, E::sip_retry, S::dialling},
+    Transition{S::dialling, E::sip_refused, S::done},
+    Transition{S::ringing, E::sip_refused, S::done},
+    Transition{S::early_media, E::sip_refused, S::done},
+    // The gateway refuses a new call (it never left dialling), or ends one:
+    // before the answer with a final response or CANCEL, after it with BYE.
+    Transition{S::dialling, E::gateway_refused, S::done},
+    Transition{S::dialling, E::gateway_hangup, S::done},
+    Transition{S::proceeding, E::gateway_hangup, S::done},
+    Transition{S::ringing, E::gateway_hangup, S::done},
+    Transition{S::early_media, E::gateway_hangup, S::done},
+    Transition{S::answered, E::gateway_hangup, S::clearing},
+    Transition{S::active, E::gateway_hangup, S::clearing},
 }};
 static_assert(kTransitions.unambiguous());
 
@@ -132,8 +146,16 @@ std::string_view to_string(BridgeEvent event) noexcept {
       return "sip-early-media";
     case E::sip_answered:
       return "sip-answered";
+    case E::sip_progress:
+      return "sip-progress";
     case E::sip_retry:
       return "sip-retry";
+    case E::sip_refused:
+      return "sip-refused";
+    case E::gateway_refused:
+      return "gateway-refused";
+    case E::gateway_hangup:
+      return "gateway-hangup";
   }
   return "unknown";
 }

@@ -40,7 +40,7 @@ isdn::Listener& CallBridge::listener_for(const std::string& name) {
   return *spans_.back()->listener;
 }
 
-void CallBridge::add_span(const std::string& name, isdn::PriSpan& span) {
+void CallBridge::add_span(const std::string& name, isdn::SignallingSpan& span) {
   affinity_.check("CallBridge::add_span");
   listener_for(name);
   for (auto& slot : spans_) {
@@ -101,6 +101,7 @@ void CallBridge::on_invite(const sip::InviteRequest& request) {
 
 void CallBridge::refuse(Call& call, int status, std::optional<isdn::Cause> cause,
                         std::string warning, const char* phrase) {
+  if (!advance(call, BridgeEvent::gateway_refused)) return;
   sip::Response response;
   response.status = status;
   response.phrase = phrase;
@@ -110,11 +111,9 @@ void CallBridge::refuse(Call& call, int status, std::optional<isdn::Cause> cause
   note_call(call, "refused ", status,
             response.warning.empty() ? "" : " (" + response.warning + ")");
   sip_.respond(call.leg, std::move(response));
-  call.final_sent = true;
   call.record.sip_status = status;
   if (call.record.ended_by.empty()) call.record.ended_by = "gateway";
   release_media(call);
-  advance(call, BridgeEvent::isdn_cleared);
   finish(call.leg);
 }
 
@@ -136,11 +135,7 @@ void CallBridge::take_answer(Call& call, const sip::Body& answer) {
     auto accepted = media::accept_answer(offer, *answer.sdp);
     if (auto* media = std::get_if<media::NegotiatedMedia>(&accepted)) {
       call.negotiated = *media;
-      if (call.media_started) {
-        media_.update(*call.media, call.negotiated);
-      } else {
-        start_media(call);
-      }
+      apply_media(call);
       return;
     }
     problem = std::get<media::Rejection>(accepted).reason;
@@ -148,11 +143,11 @@ void CallBridge::take_answer(Call& call, const sip::Body& answer) {
     problem = "the ACK carried no answer to our offer";
   }
   note_call(call, "", problem, "; hanging up");
+  if (!advance(call, BridgeEvent::gateway_hangup)) return;
   call.record.ended_by = "gateway";
   sip_.bye(call.leg, "SIP;cause=488;text=\"" + problem + "\"");
   clear_isdn(call, isdn::Cause::bearer_capability_not_implemented);
   release_media(call);
-  advance(call, BridgeEvent::isdn_cleared);
 }
 
 void CallBridge::on_reinvite(sip::LegId leg, const sip::Body& offer) {
@@ -207,26 +202,23 @@ void CallBridge::answer_reinvite(Call& call, const sip::Body& offer) {
 void CallBridge::on_cancel(sip::LegId leg) {
   affinity_.check("CallBridge::on_cancel");
   Call* call = find(leg);
-  if (call == nullptr) return;
-  call->final_sent = true;
+  if (call == nullptr || !advance(*call, BridgeEvent::sip_ended)) return;
   call->record.sip_status = 487;
   call->record.ended_by = "caller";
   // RFC 3398 7.2.2: a cancelled call is released with cause 16.
   clear_isdn(*call, isdn::Cause::normal_clearing);
   release_media(*call);
-  advance(*call, BridgeEvent::sip_ended);
   finish(leg);
 }
 
 void CallBridge::on_bye(sip::LegId leg, std::optional<int> reason_q850) {
   affinity_.check("CallBridge::on_bye");
   Call* call = find(leg);
-  if (call == nullptr) return;
+  if (call == nullptr || !advance(*call, BridgeEvent::sip_ended)) return;
   if (call->record.ended_by.empty()) call->record.ended_by = call->from_pstn ? "sip" : "caller";
   clear_isdn(*call,
              reason_q850 ? isdn::cause_from_wire(*reason_q850) : isdn::Cause::normal_clearing);
   release_media(*call);
-  advance(*call, BridgeEvent::sip_ended);
   finish(leg);
 }
 
@@ -234,15 +226,16 @@ void CallBridge::on_terminated(sip::LegId leg, int status, const std::string& ph
   affinity_.check("CallBridge::on_terminated");
   Call* call = find(leg);
   if (call == nullptr) return;
+  const BridgeState before = call->state;
+  if (!advance(*call, BridgeEvent::sip_terminated)) return;
   if (call->isdn != 0) {
     // The dialog failed under us (no ACK, transport error).
     note_call(*call, "SIP dialog ended (", status, " ", phrase, ")");
     if (call->record.ended_by.empty()) call->record.ended_by = "caller";
-    clear_isdn(*call, call->state == BridgeState::answered ? isdn::Cause::recovery_on_timer_expiry
-                                                           : isdn::Cause::temporary_failure);
+    clear_isdn(*call, before == BridgeState::answered ? isdn::Cause::recovery_on_timer_expiry
+                                                      : isdn::Cause::temporary_failure);
   }
   release_media(*call);
-  advance(*call, BridgeEvent::sip_terminated);
   finish(leg);
 }
 

@@ -16,7 +16,7 @@
 
 #include "dialplan/router.hpp"
 #include "drivers/common/thread_affinity.hpp"
-#include "drivers/isdn/pri_span.hpp"
+#include "drivers/isdn/signalling_span.hpp"
 #include "gateway/core/bridge_state.hpp"
 #include "gateway/media/media_engine.hpp"
 #include "gateway/sip/sip_call.hpp"
@@ -92,7 +92,7 @@ class CallBridge final : public sip::CallHandler {
   // The listener to give the PriSpan for span `name` when constructing it;
   // then add_span() with the span itself.
   isdn::Listener& listener_for(const std::string& name);
-  void add_span(const std::string& name, isdn::PriSpan& span);
+  void add_span(const std::string& name, isdn::SignallingSpan& span);
 
   // sip::CallHandler
   void on_invite(const sip::InviteRequest& request) override;
@@ -147,7 +147,8 @@ class CallBridge final : public sip::CallHandler {
   void on_pstn_setup(std::size_t span, isdn::CallId id, const isdn::IncomingCall& details);
   void prepare_invite(Call& call, const isdn::IncomingCall& details);
   bool invite_next_peer(Call& call);
-  bool take_sip_answer(Call& call, const sip::Body& answer);
+  bool accept_sip_answer(Call& call, const sip::Body& answer);
+  void alert_pstn_caller(Call& call, int status, BridgeState before, bool audio);
   void end_for_pstn(Call& call, isdn::Cause cause);
   void rekey(Call& call, sip::LegId leg);
 
@@ -173,6 +174,8 @@ class CallBridge final : public sip::CallHandler {
   void send_provisional(Call& call, BridgeEvent event);
   void send_answer(Call& call);
   void start_media(Call& call);
+  void apply_media(Call& call);  // the negotiated media, to a session started or not
+  [[nodiscard]] bool media_started(const Call& call) const;
   void answer_reinvite(Call& call, const sip::Body& offer);
   void take_answer(Call& call, const sip::Body& answer);
   void clear_isdn(Call& call, isdn::Cause cause);

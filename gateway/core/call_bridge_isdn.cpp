@@ -46,7 +46,6 @@ void CallBridge::send_provisional(Call& call, BridgeEvent event) {
 void CallBridge::send_answer(Call& call) {
   call.record.answered = std::chrono::system_clock::now();
   call.record.sip_status = 200;
-  call.final_sent = true;
   sip::Response response;
   if (call.answer) {
     response.sdp = call.answer->sdp;
@@ -62,16 +61,27 @@ void CallBridge::send_answer(Call& call) {
 }
 
 void CallBridge::start_media(Call& call) {
-  if (call.media_started || !call.media || call.isdn == 0) return;
+  if (!call.media || call.isdn == 0 || media_.started(*call.media)) return;
   auto& pri = *spans_.at(call.span)->pri;
   std::error_code error;
-  auto bearer = pri.span().open_bearer(pri.timeslot(call.isdn), error);
+  auto bearer = pri.open_bearer(call.isdn, error);
   if (!bearer) {
     note_call(call, "B-channel ", pri.timeslot(call.isdn), " would not open: ", error.message());
     return;
   }
-  media_.start(*call.media, call.negotiated, std::move(bearer), pri.span().law());
-  call.media_started = true;
+  media_.start(*call.media, call.negotiated, std::move(bearer), pri.law());
+}
+
+void CallBridge::apply_media(Call& call) {
+  if (media_started(call)) {
+    media_.update(*call.media, call.negotiated);
+  } else {
+    start_media(call);
+  }
+}
+
+bool CallBridge::media_started(const Call& call) const {
+  return call.media && media_.started(*call.media);
 }
 
 void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause cause) {
@@ -83,18 +93,17 @@ void CallBridge::on_isdn_cleared(std::size_t span, isdn::CallId id, isdn::Cause 
   if (call->from_pstn) return end_for_pstn(*call, cause);
   leave_group(*call);
   if (fail_over(*call, cause)) return;
+  if (!advance(*call, BridgeEvent::isdn_cleared)) return;
   call->record.cause = isdn::to_wire(cause);
   if (call->record.ended_by.empty()) call->record.ended_by = "pstn";
   release_media(*call);
-  const bool answered = call->final_sent;
-  if (!advance(*call, BridgeEvent::isdn_cleared)) return;
   note_call(*call, "PSTN cleared, cause ", isdn::to_wire(cause), " (", isdn::to_string(cause), ")");
-  if (answered) {
+  if (call->state == BridgeState::clearing) {
+    // Answered: the caller gets a BYE, and its answer ends the call.
     sip_.bye(call->leg, reason_header(cause));
     update_capacity();
   } else {
     const int status = sip_status_for(cause);
-    call->final_sent = true;
     call->record.sip_status = status;
     sip::Response response;
     response.status = status;
@@ -121,12 +130,11 @@ void CallBridge::release_media(Call& call) {
     call.record.rtp_lost = stats->rtp_lost;
     call.record.rtp_jitter_ms = stats->jitter_ms;
   }
-  if (config_.rtp_captured && call.media_started) {
+  if (config_.rtp_captured && media_.started(*call.media)) {
     config_.rtp_captured(call.record.call_id, media_.captured(*call.media));
   }
   media_.release(*call.media);
   call.media.reset();
-  call.media_started = false;
 }
 
 void CallBridge::finish(sip::LegId leg) {
@@ -158,15 +166,15 @@ bool CallBridge::hang_up(sip::LegId leg, isdn::Cause cause) {
   Call* found = find(leg);
   if (found == nullptr) return false;
   Call& call = *found;
-  if (call.state == BridgeState::clearing) return true;
+  // Refused in clearing: it is ending already.
+  if (!advance(call, BridgeEvent::gateway_hangup)) return true;
   note_call(call, "hung up by the gateway, cause ", isdn::to_wire(cause));
   call.record.ended_by = "gateway";
   clear_isdn(call, cause);
   release_media(call);
-  if (call.final_sent) {
-    // The far end answers the BYE; the call ends with on_terminated.
+  if (call.state == BridgeState::clearing) {
+    // Answered: the far end answers the BYE; the call ends with on_terminated.
     sip_.bye(leg, reason_header(cause));
-    advance(call, BridgeEvent::isdn_cleared);
     return true;
   }
   if (call.from_pstn) {
@@ -176,18 +184,15 @@ bool CallBridge::hang_up(sip::LegId leg, isdn::Cause cause) {
     response.status = 503;
     response.reason = reason_header(cause);
     sip_.respond(leg, std::move(response));
-    call.final_sent = true;
     call.record.sip_status = 503;
   }
-  advance(call, BridgeEvent::isdn_cleared);
   finish(leg);
   return true;
 }
 
 bool CallBridge::can_take_call() const {
   return std::any_of(spans_.begin(), spans_.end(), [](const auto& slot) {
-    return slot->pri != nullptr && slot->pri->link_up() &&
-           slot->pri->channels().count(isdn::ChannelState::idle) > 0;
+    return slot->pri != nullptr && slot->pri->can_take_call();
   });
 }
 
@@ -231,7 +236,7 @@ std::vector<CallSummary> CallBridge::calls() const {
     summary.trunk_group = record.trunk_group;
     summary.span = record.span;
     summary.timeslot = record.timeslot;
-    if (call->media_started) summary.codec = media::to_string(call->negotiated.codec);
+    if (media_started(*call)) summary.codec = media::to_string(call->negotiated.codec);
     summary.start = record.start;
     summary.answered = record.answered;
     if (const auto stats = call->media ? media_.stats(*call->media) : std::nullopt) {

@@ -10,7 +10,7 @@ namespace gw::core {
 struct CallBridge::SpanSlot {
   std::string name;
   std::unique_ptr<SpanListener> listener;
-  isdn::PriSpan* pri = nullptr;
+  isdn::SignallingSpan* pri = nullptr;
 };
 
 class CallBridge::SpanListener final : public isdn::Listener {
@@ -45,14 +45,12 @@ struct CallBridge::Call {
   sip::LegId leg = 0;
   BridgeState state = BridgeState::dialling;
   std::size_t span = 0;
-  isdn::CallId isdn = 0;  // 0: no ISDN call (never placed, or cleared)
-  std::optional<media::SessionId> media;
-  bool media_started = false;
+  isdn::CallId isdn = 0;                  // 0: no ISDN call (never placed, or cleared)
+  std::optional<media::SessionId> media;  // its audio started when the engine says so
   media::Origin origin;
   std::optional<media::Answer> answer;                 // to the caller's offer
   std::optional<media::SessionDescription> our_offer;  // sent, its answer still to come
   media::NegotiatedMedia negotiated;
-  bool final_sent = false;  // a final response to the INVITE went out
   CallRecord record;
   dialplan::Decision decision;
   std::size_t group = 0;     // index in decision.groups of the group now tried
@@ -62,7 +60,6 @@ struct CallBridge::Call {
   // Calls from the PSTN: the INVITE (re-sent to the next peer when one
   // cannot be reached) and the peer of decision.sip it went to.
   bool from_pstn = false;
-  bool alerted = false;  // ALERTING went to the PSTN caller
   std::size_t peer = 0;
   sip::OutgoingInvite invite;
 };

@@ -182,8 +182,9 @@ void CallBridge::rekey(Call& call, sip::LegId leg) {
   if (call.isdn != 0) by_isdn_[{call.span, call.isdn}] = leg;
 }
 
-// The answer to our offer, in a 18x or the 2xx; false when it is unusable.
-bool CallBridge::take_sip_answer(Call& call, const sip::Body& answer) {
+// The answer to our offer, in a 18x or the 2xx, taken as the call's media
+// (not yet applied to its session); false when it is unusable.
+bool CallBridge::accept_sip_answer(Call& call, const sip::Body& answer) {
   if (!answer.sdp || !call.our_offer) return false;
   auto accepted = media::accept_answer(*call.our_offer, *answer.sdp);
   auto* negotiated = std::get_if<media::NegotiatedMedia>(&accepted);
@@ -192,11 +193,6 @@ bool CallBridge::take_sip_answer(Call& call, const sip::Body& answer) {
     return false;
   }
   call.negotiated = *negotiated;
-  if (call.media_started) {
-    media_.update(*call.media, call.negotiated);
-  } else {
-    start_media(call);
-  }
   return true;
 }
 
@@ -204,48 +200,59 @@ void CallBridge::on_progress(sip::LegId leg, int status, const sip::Body& answer
   affinity_.check("CallBridge::on_progress");
   Call* call = find(leg);
   if (call == nullptr || !call->from_pstn || call->isdn == 0) return;
-  const bool audio = answer.sdp.has_value() && take_sip_answer(*call, answer);
-  const BridgeState before = call->state;
-  if (!advance(*call, audio ? BridgeEvent::sip_early_media : BridgeEvent::sip_ringing)) return;
-  auto& pri = *spans_.at(call->span)->pri;
+  const bool audio = answer.sdp.has_value() && accept_sip_answer(*call, answer);
+  BridgeEvent event = BridgeEvent::sip_progress;
   if (audio) {
-    if (before != BridgeState::early_media) {
-      // 180 with SDP: ringing whose ringback comes in-band; 183: announcements.
-      if (status == 180 && !call->alerted) {
-        pri.alerting(call->isdn, true);
-      } else {
-        pri.progress(call->isdn, true);
-      }
-    }
-  } else if (status == 180 && !call->alerted && before != BridgeState::early_media) {
-    pri.alerting(call->isdn, false);
+    event = BridgeEvent::sip_early_media;
+  } else if (status == 180) {
+    event = BridgeEvent::sip_ringing;
   }
-  if (status == 180) call->alerted = true;
+  const BridgeState before = call->state;
+  if (!advance(*call, event)) return;
+  if (audio) apply_media(*call);
+  alert_pstn_caller(*call, status, before, audio);
+}
+
+// What the PSTN caller is told of a 18x: ALERTING once for ringing (with
+// in-band information when the ringback comes as audio), PROGRESS for
+// announcements; nothing once its audio is cut through.
+void CallBridge::alert_pstn_caller(Call& call, int status, BridgeState before, bool audio) {
+  if (before == BridgeState::early_media) return;
+  auto& pri = *spans_.at(call.span)->pri;
+  if (audio) {
+    if (status == 180 && before == BridgeState::dialling) {
+      pri.alerting(call.isdn, true);
+    } else {
+      pri.progress(call.isdn, true);
+    }
+  } else if (status == 180 && before == BridgeState::dialling) {
+    pri.alerting(call.isdn, false);
+  }
 }
 
 void CallBridge::on_answered(sip::LegId leg, const sip::Body& answer) {
   affinity_.check("CallBridge::on_answered");
   Call* call = find(leg);
-  if (call == nullptr || !call->from_pstn) return;
-  call->final_sent = true;
+  if (call == nullptr || !call->from_pstn || call->isdn == 0) return;
+  const bool accepted = accept_sip_answer(*call, answer);
+  const bool usable = accepted || media_started(*call);
+  if (!advance(*call, BridgeEvent::sip_answered)) return;
   call->record.sip_status = 200;
-  if (call->isdn == 0) return;
-  if (!take_sip_answer(*call, answer) && !call->media_started) {
+  if (!usable) {
     // Answered without audio we can carry (RFC 3264: the 2xx must answer
-    // our offer): the call is useless to the PSTN caller.
+    // our offer): the call is useless to the PSTN caller. It waits in
+    // clearing for the BYE's answer.
     note_call(*call, "answered without a usable SDP answer; hanging up");
+    advance(*call, BridgeEvent::gateway_hangup);
     call->record.ended_by = "gateway";
     sip_.bye(leg, reason_header(isdn::Cause::bearer_capability_not_implemented));
     clear_isdn(*call, isdn::Cause::bearer_capability_not_implemented);
     release_media(*call);
-    // Answered, then cleared: the call waits in clearing for the BYE's answer.
-    advance(*call, BridgeEvent::sip_answered);
-    advance(*call, BridgeEvent::isdn_cleared);
     return;
   }
+  if (accepted) apply_media(*call);
   // The offer is answered: a later ACK (of a re-INVITE) brings no answer to it.
   call->our_offer.reset();
-  if (!advance(*call, BridgeEvent::sip_answered)) return;
   call->record.answered = std::chrono::system_clock::now();
   spans_.at(call->span)->pri->answer(call->isdn);
   note_call(*call, "answered");
@@ -256,8 +263,8 @@ void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reaso
   Call* call = find(leg);
   if (call == nullptr || !call->from_pstn) return;
   call->record.sip_status = status;
-  const bool heard_nothing = call->state == BridgeState::dialling && !call->media_started;
-  if (heard_nothing && peer_failed(status) && call->isdn != 0 &&
+  // The next peer, while the table says the PSTN caller has heard nothing.
+  if (peer_failed(status) && call->isdn != 0 && next_state(call->state, BridgeEvent::sip_retry) &&
       call->peer + 1 < call->decision.sip->peers.size()) {
     note_call(*call, "", call->decision.sip->peers[call->peer], " answered ", status,
               ", trying the next peer");
@@ -267,28 +274,26 @@ void CallBridge::on_refused(sip::LegId leg, int status, std::optional<int> reaso
       return;
     }
   }
+  if (!advance(*call, BridgeEvent::sip_refused)) return;
   const isdn::Cause cause = cause_for(status, reason_q850);
   note_call(*call, "SIP refused ", status, ", clearing with cause ", isdn::to_wire(cause), " (",
             isdn::to_string(cause), ")");
-  call->final_sent = true;
   if (call->record.ended_by.empty()) call->record.ended_by = "sip";
   clear_isdn(*call, cause);
   release_media(*call);
-  advance(*call, BridgeEvent::isdn_cleared);
   finish(call->leg);
 }
 
 // The PSTN caller hung up (or the span went down): CANCEL before the
 // answer, BYE after it, with the cause as a Reason header (RFC 3326).
 void CallBridge::end_for_pstn(Call& call, isdn::Cause cause) {
+  if (!advance(call, BridgeEvent::isdn_cleared)) return;
   call.record.cause = isdn::to_wire(cause);
   if (call.record.ended_by.empty()) call.record.ended_by = "pstn";
   release_media(call);
   note_call(call, "PSTN caller cleared, cause ", isdn::to_wire(cause));
   sip_.bye(call.leg, reason_header(cause));
-  const bool answered = call.final_sent;
-  if (!advance(call, BridgeEvent::isdn_cleared)) return;
-  if (answered) {
+  if (call.state == BridgeState::clearing) {
     update_capacity();  // the BYE's answer ends the call (on_terminated)
     return;
   }

@@ -218,8 +218,8 @@ bool CallBridge::place_on_trunk(Call& call, const dialplan::GroupChoice& group,
 // Before the caller has heard anything (no 18x with audio, no answer), a
 // fail-over cause moves the call to the next trunk group of its route.
 bool CallBridge::fail_over(Call& call, isdn::Cause& cause) {
-  if (call.final_sent || call.media_started) return false;
-  if (call.state != BridgeState::dialling && call.state != BridgeState::proceeding) return false;
+  // The table says when the caller has heard nothing yet.
+  if (!next_state(call.state, BridgeEvent::isdn_failover)) return false;
   if (!call.decision.fails_over(isdn::to_wire(cause))) return false;
   if (call.group + 1 >= call.decision.groups.size()) return false;
   leave_group(call);

@@ -82,6 +82,7 @@ struct MediaEngine::Impl {
     std::shared_ptr<SessionCounters> counters;
     Worker* worker = nullptr;
     std::uint16_t port = 0;
+    bool started = false;
   };
 
   Impl(MediaConfig config_in, std::function<void(std::function<void()>)> post)
@@ -199,6 +200,7 @@ void MediaEngine::start(SessionId id, const NegotiatedMedia& media,
                         std::unique_ptr<tdm::Channel> bearer, tdm::Law law, SessionEvents events) {
   auto* entry = impl_->find(id);
   if (entry == nullptr) return;  // the channel closes as it goes out of scope
+  entry->started = true;
   boost::asio::post(entry->worker->io(),
                     [session = entry->session, media, bearer = std::move(bearer), law,
                      events = std::move(events)]() mutable {
@@ -215,6 +217,11 @@ void MediaEngine::update(SessionId id, const NegotiatedMedia& media) {
 
 void MediaEngine::release(SessionId id) {
   impl_->release(id);
+}
+
+bool MediaEngine::started(SessionId id) const {
+  const auto* entry = impl_->find(id);
+  return entry != nullptr && entry->started;
 }
 
 std::optional<SessionStats> MediaEngine::stats(SessionId id) const {

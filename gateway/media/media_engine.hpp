@@ -80,6 +80,9 @@ class MediaEngine {
   // started or not.
   void release(SessionId id);
 
+  // Whether start() gave the session its B-channel (an allocated session
+  // only holds its ports).
+  [[nodiscard]] bool started(SessionId id) const;
   [[nodiscard]] std::optional<SessionStats> stats(SessionId id) const;
   // The session's first RTP packets both ways (see RtpCapture); call
   // before release().

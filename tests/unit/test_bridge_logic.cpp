@@ -75,5 +75,38 @@ TEST(BridgeState, FailoverIsOnlyBeforeTheCallerHearsAnything) {
   EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::isdn_failover));
 }
 
+TEST(BridgeState, TheGatewayRefusesOnlyANewCallAndEndsOthersAsFarAsTheyGot) {
+  EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::gateway_refused), BridgeState::done);
+  EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::gateway_refused))
+      << "a call that rings has been routed: it is hung up, not refused";
+  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
+                           BridgeState::early_media}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::gateway_hangup), BridgeState::done)
+        << to_string(state) << ": a final response or CANCEL ends it";
+  }
+  for (const auto state : {BridgeState::answered, BridgeState::active}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::gateway_hangup), BridgeState::clearing)
+        << to_string(state) << ": a BYE has to be answered";
+  }
+  EXPECT_FALSE(next_state(BridgeState::clearing, BridgeEvent::gateway_hangup))
+      << "a call already ending is not ended twice";
+}
+
+TEST(BridgeState, ACallFromThePstnAlertsOnceAndRetriesOnlyBeforeItWasHeard) {
+  EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::sip_progress), BridgeState::dialling)
+      << "a 183 without audio tells the PSTN caller nothing";
+  EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::sip_ringing), BridgeState::ringing);
+  EXPECT_EQ(next_state(BridgeState::ringing, BridgeEvent::sip_ringing), BridgeState::ringing);
+  EXPECT_EQ(next_state(BridgeState::early_media, BridgeEvent::sip_ringing),
+            BridgeState::early_media);
+  EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::sip_retry), BridgeState::dialling);
+  EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::sip_retry))
+      << "the caller hears ringing: this callee's refusal is the answer";
+  for (const auto state : {BridgeState::dialling, BridgeState::ringing, BridgeState::early_media}) {
+    EXPECT_EQ(next_state(state, BridgeEvent::sip_refused), BridgeState::done) << to_string(state);
+  }
+  EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::sip_refused));
+}
+
 }  // namespace
 }  // namespace gw
