@@ -10,6 +10,20 @@ namespace {
 using core::BridgeEvent;
 using core::BridgeState;
 using core::next_state;
+using S = BridgeState;
+
+// Whether `event` takes each of `states` to `expected`.
+::testing::AssertionResult leads_to(std::initializer_list<BridgeState> states, BridgeEvent event,
+                                    BridgeState expected) {
+  for (const auto state : states) {
+    const auto next = next_state(state, event);
+    if (next != expected) {
+      return ::testing::AssertionFailure() << to_string(event) << " in " << to_string(state)
+                                           << " leads to " << (next ? to_string(*next) : "nothing");
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
 
 TEST(BridgeState, TheBasicCallGoesDiallingRingingAnsweredActive) {
   auto state = BridgeState::dialling;
@@ -38,21 +52,16 @@ TEST(BridgeState, InbandInformationLeadsToEarlyMediaAndStaysThereOnAlerting) {
 }
 
 TEST(BridgeState, EitherSideEndingFromAnyLiveStateEndsTheCall) {
-  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
-                           BridgeState::early_media, BridgeState::answered, BridgeState::active}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::sip_ended), BridgeState::done) << to_string(state);
-    EXPECT_EQ(next_state(state, BridgeEvent::sip_terminated), BridgeState::done)
-        << to_string(state);
+  for (const auto event : {BridgeEvent::sip_ended, BridgeEvent::sip_terminated}) {
+    EXPECT_TRUE(
+        leads_to({S::dialling, S::proceeding, S::ringing, S::early_media, S::answered, S::active},
+                 event, S::done));
   }
-  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
-                           BridgeState::early_media}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::isdn_cleared), BridgeState::done)
-        << to_string(state) << ": a final response ends it";
-  }
-  for (const auto state : {BridgeState::answered, BridgeState::active}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::isdn_cleared), BridgeState::clearing)
-        << to_string(state) << ": a BYE has to be answered";
-  }
+  EXPECT_TRUE(leads_to({S::dialling, S::proceeding, S::ringing, S::early_media},
+                       BridgeEvent::isdn_cleared, S::done))
+      << "a final response ends it";
+  EXPECT_TRUE(leads_to({S::answered, S::active}, BridgeEvent::isdn_cleared, S::clearing))
+      << "a BYE has to be answered";
   EXPECT_EQ(next_state(BridgeState::clearing, BridgeEvent::sip_terminated), BridgeState::done);
   EXPECT_EQ(next_state(BridgeState::clearing, BridgeEvent::sip_ended), BridgeState::done)
       << "BYEs crossed";
@@ -79,15 +88,11 @@ TEST(BridgeState, TheGatewayRefusesOnlyANewCallAndEndsOthersAsFarAsTheyGot) {
   EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::gateway_refused), BridgeState::done);
   EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::gateway_refused))
       << "a call that rings has been routed: it is hung up, not refused";
-  for (const auto state : {BridgeState::dialling, BridgeState::proceeding, BridgeState::ringing,
-                           BridgeState::early_media}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::gateway_hangup), BridgeState::done)
-        << to_string(state) << ": a final response or CANCEL ends it";
-  }
-  for (const auto state : {BridgeState::answered, BridgeState::active}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::gateway_hangup), BridgeState::clearing)
-        << to_string(state) << ": a BYE has to be answered";
-  }
+  EXPECT_TRUE(leads_to({S::dialling, S::proceeding, S::ringing, S::early_media},
+                       BridgeEvent::gateway_hangup, S::done))
+      << "a final response or CANCEL ends it";
+  EXPECT_TRUE(leads_to({S::answered, S::active}, BridgeEvent::gateway_hangup, S::clearing))
+      << "a BYE has to be answered";
   EXPECT_FALSE(next_state(BridgeState::clearing, BridgeEvent::gateway_hangup))
       << "a call already ending is not ended twice";
 }
@@ -102,9 +107,8 @@ TEST(BridgeState, ACallFromThePstnAlertsOnceAndRetriesOnlyBeforeItWasHeard) {
   EXPECT_EQ(next_state(BridgeState::dialling, BridgeEvent::sip_retry), BridgeState::dialling);
   EXPECT_FALSE(next_state(BridgeState::ringing, BridgeEvent::sip_retry))
       << "the caller hears ringing: this callee's refusal is the answer";
-  for (const auto state : {BridgeState::dialling, BridgeState::ringing, BridgeState::early_media}) {
-    EXPECT_EQ(next_state(state, BridgeEvent::sip_refused), BridgeState::done) << to_string(state);
-  }
+  EXPECT_TRUE(
+      leads_to({S::dialling, S::ringing, S::early_media}, BridgeEvent::sip_refused, S::done));
   EXPECT_FALSE(next_state(BridgeState::active, BridgeEvent::sip_refused));
 }
 

@@ -58,6 +58,17 @@ struct Player {
     }
     return true;
   }
+  // Every frame from the third on (the first two are the playout delay) is
+  // audio, in timestamp order from `first`.
+  [[nodiscard]] ::testing::AssertionResult audio_in_order_from(std::uint32_t first) const {
+    for (std::size_t j = 2; j < kinds.size(); ++j) {
+      if (kinds[j] != Frame::audio) return ::testing::AssertionFailure() << "frame " << j;
+      if (!frame_is(j, first + static_cast<std::uint32_t>(j - 2) * kFrame)) {
+        return ::testing::AssertionFailure() << "frame " << j << " is not the next audio";
+      }
+    }
+    return ::testing::AssertionSuccess();
+  }
 };
 
 constexpr std::uint32_t kStart = 1000;
@@ -90,10 +101,7 @@ TEST(JitterBuffer, ReorderedPacketsPlayInTimestampOrder) {
     player.push(kStart + k * kFrame, kFrame);
     player.pop();
   }
-  for (std::size_t j = 2; j < player.kinds.size(); ++j) {
-    ASSERT_EQ(player.kinds[j], Frame::audio) << "frame " << j;
-    EXPECT_TRUE(player.frame_is(j, kStart + static_cast<std::uint32_t>(j - 2) * kFrame));
-  }
+  EXPECT_TRUE(player.audio_in_order_from(kStart));
   EXPECT_EQ(player.buffer.counters().concealed, 0U);
 }
 
@@ -145,10 +153,7 @@ TEST(JitterBuffer, TenMillisecondPacketsMakeWholeFrames) {
     player.push(kStart + (k + 1) * 80, 80);
     player.pop();
   }
-  for (std::size_t j = 2; j < player.kinds.size(); ++j) {
-    ASSERT_EQ(player.kinds[j], Frame::audio) << "frame " << j;
-    EXPECT_TRUE(player.frame_is(j, kStart + static_cast<std::uint32_t>(j - 2) * kFrame));
-  }
+  EXPECT_TRUE(player.audio_in_order_from(kStart));
 }
 
 TEST(JitterBuffer, ALostTenMillisecondPacketLeavesAPartialFrame) {
@@ -175,10 +180,7 @@ TEST(JitterBuffer, ThirtyMillisecondPacketsPlayContinuously) {
     if (now % 20 == 0) player.pop();
   }
   ASSERT_GT(player.kinds.size(), 10U);
-  for (std::size_t j = 2; j < player.kinds.size(); ++j) {
-    ASSERT_EQ(player.kinds[j], Frame::audio) << "frame " << j;
-    EXPECT_TRUE(player.frame_is(j, kStart + static_cast<std::uint32_t>(j - 2) * kFrame));
-  }
+  EXPECT_TRUE(player.audio_in_order_from(kStart));
   EXPECT_EQ(player.buffer.counters().concealed, 0U);
 }
 
@@ -210,10 +212,7 @@ TEST(JitterBuffer, TimestampsWrapAroundWithoutAHitch) {
     EXPECT_NE(player.push(start + k * kFrame, kFrame), Push::late);
     player.pop();
   }
-  for (std::size_t j = 2; j < player.kinds.size(); ++j) {
-    ASSERT_EQ(player.kinds[j], Frame::audio) << "frame " << j;
-    EXPECT_TRUE(player.frame_is(j, start + static_cast<std::uint32_t>(j - 2) * kFrame));
-  }
+  EXPECT_TRUE(player.audio_in_order_from(start));
   EXPECT_EQ(player.buffer.counters().resyncs, 1U);
 }
 

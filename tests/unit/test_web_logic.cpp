@@ -75,6 +75,16 @@ class WebLogic : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// The web app over a user store in which admin's password is "right password".
+struct AdminWebApp {
+  explicit AdminWebApp(const std::string& users_path) : users(users_path, gw::web::LoginPolicy{}) {
+    users.set_password("admin", "right password");
+  }
+  gw::web::UserStore users;
+  FakeBackend backend;
+  gw::web::WebApp app{users, backend, nullptr};
+};
+
 TEST(PasswordHash, IsArgon2idAndVerifiesOnlyTheRightPassword) {
   const auto hash = gw::web::hash_password("correct horse");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0U) << hash;
@@ -142,10 +152,9 @@ TEST_F(WebLogic, BadNamesAndShortPasswordsAreRefused) {
 }
 
 TEST_F(WebLogic, TheGateWantsASessionThenTheCsrfTokenForChanges) {
-  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
-  users.set_password("admin", "right password");
-  FakeBackend backend;
-  gw::web::WebApp app(users, backend, nullptr);
+  AdminWebApp web(users_path());
+  auto& app = web.app;
+  auto& backend = web.backend;
 
   gw::web::HttpRequest status{"GET", "/api/status", {}, {}, "", "", "", "127.0.0.1"};
   EXPECT_EQ(app.handle(status).status, 401);
@@ -209,10 +218,9 @@ TEST(JsonNesting, CountsArraysAndObjectsButNotBracketsInStrings) {
 }
 
 TEST_F(WebLogic, ABodyNestedTooDeepIsRefusedBeforeTheGatewaySeesIt) {
-  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
-  users.set_password("admin", "right password");
-  FakeBackend backend;
-  gw::web::WebApp app(users, backend, nullptr);
+  AdminWebApp web(users_path());
+  auto& app = web.app;
+  auto& backend = web.backend;
   const auto session = log_in(app, "admin", "right password");
   ASSERT_FALSE(session.token.empty());
   const auto deep = std::string(1 << 20, '[') + std::string(1 << 20, ']');
@@ -328,10 +336,8 @@ TEST_F(WebLogic, LogoutWantsPostAndANewPasswordEndsTheUsersOtherSessions) {
 }
 
 TEST_F(WebLogic, APasswordSetFromTheCommandLineEndsTheUsersSessions) {
-  gw::web::UserStore users(users_path(), gw::web::LoginPolicy{});
-  users.set_password("admin", "right password");
-  FakeBackend backend;
-  gw::web::WebApp app(users, backend, nullptr);
+  AdminWebApp web(users_path());
+  auto& app = web.app;
   const auto session = log_in(app, "admin", "right password");
   const gw::web::HttpRequest status{"GET", "/api/status", {}, {}, "", "", "", "127.0.0.1"};
   ASSERT_EQ(app.handle(with_session(status, session)).status, 200);
