@@ -78,7 +78,7 @@ PstnSwitch::SimCall* PstnSwitch::find(SimCallRef ref) {
 }
 
 isdn::Placed PstnSwitch::place_call(std::size_t span, const isdn::CallSetup& setup,
-                                             CallEvents events) {
+                                    CallEvents events) {
   const auto placed = pri(span).place_call(setup);
   if (!placed) return placed;
   auto call = std::make_unique<SimCall>(io_);

@@ -59,8 +59,7 @@ class PstnSwitch {
   std::function<void(std::size_t span, int timeslot)> on_restart;
 
   // Places a call towards the other side; the switch echoes its audio once answered.
-  isdn::Placed place_call(std::size_t span, const isdn::CallSetup& setup,
-                                   CallEvents events);
+  isdn::Placed place_call(std::size_t span, const isdn::CallSetup& setup, CallEvents events);
   void hangup(SimCallRef call, isdn::Cause cause);
 
   [[nodiscard]] std::size_t span_count() const noexcept { return spans_.size(); }

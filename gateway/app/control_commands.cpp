@@ -80,7 +80,7 @@ void ControlCommands::status(const LineServer::Output& output) {
   out << "media-sessions " << gateway_.media_sessions() << '\n';
   std::string registrations;
   for (const auto& [name, state] : gateway_.registrations().states()) {
-    registrations += "registration " + name + ' ' + state + '\n';
+    registrations.append("registration ").append(name).append(" ").append(state).append("\n");
   }
   gateway_.spans().count_pstn_calls([output, head = out.str(),
                                      registrations](std::size_t pstn_calls) {

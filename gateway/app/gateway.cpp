@@ -145,7 +145,7 @@ void Gateway::make_bridge(std::shared_ptr<const dialplan::Router> router) {
   };
   bridge_config.rtp_captured = [stores = stores_.get()](
                                    const std::string& call_id,
-                                   std::vector<media::CapturedPacket> packets) {
+                                   const std::vector<media::CapturedPacket>& packets) {
     stores->trace_rtp(call_id, packets);
   };
   bridge_config.capacity_changed = [this](bool accepting) { sip_->set_accepting_calls(accepting); };

@@ -75,9 +75,11 @@ std::string with_span_index(pstnsim::PstnSwitch& pstn, const std::string& comman
     if (name == span) {
       std::string rest;
       std::getline(words, rest);
-      return verb + " " + calling + " " + called + " " + std::to_string(index) + rest;
+      std::ostringstream indexed;
+      indexed << verb << ' ' << calling << ' ' << called << ' ' << index << rest;
+      return indexed.str();
     }
-    names += (names.empty() ? "" : ", ") + name;
+    names.append(names.empty() ? "" : ", ").append(name);
   }
   error = "error 0 no span '" + span + "' wired to the simulated PSTN (spans: " + names + ")";
   return {};
