@@ -11,7 +11,6 @@
 #include "gateway/app/call_trace_store.hpp"
 #include "gateway/app/pcapng.hpp"
 #include "gateway/sip/wire_log.hpp"
-#include "gateway/systemd/journal.hpp"
 
 namespace {
 
@@ -196,21 +195,6 @@ TEST(Pcapng, HasASectionTwoInterfacesAndAPacketPerMessage) {
   }
   EXPECT_EQ(types, (std::vector<std::uint32_t>{0x0a0d0d0a, 1, 1, 6, 6}));
   EXPECT_NE(file.find("INVITE sip:x SIP/2.0"), std::string::npos);
-}
-
-}  // namespace
-
-namespace {
-
-TEST(JournalFields, ACallsLinesGiveItsLegAndCallId) {
-  const auto line = gw::systemd::call_line("call 12 [a84b4c76e66710@pc33.example.com]: answered");
-  ASSERT_TRUE(line);
-  EXPECT_EQ(line->leg, "12");
-  EXPECT_EQ(line->call_id, "a84b4c76e66710@pc33.example.com");
-  EXPECT_FALSE(gw::systemd::call_line("call 12: answered"));
-  EXPECT_FALSE(gw::systemd::call_line("calls 3"));
-  EXPECT_FALSE(gw::systemd::call_line("call x [y]: z"));
-  EXPECT_FALSE(gw::systemd::call_line("span span1/a: link up"));
 }
 
 }  // namespace

@@ -3,10 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <set>
 #include <vector>
 
-#include "gateway/media/port_allocator.hpp"
 #include "gateway/media/rtp_packet.hpp"
 #include "gateway/media/telephone_events.hpp"
 
@@ -181,39 +179,6 @@ TEST(TelephoneEvents, ADetectedDigitIsSentAsStartUpdatesAndThreeEnds) {
     EXPECT_TRUE(sent[i].event.end);
     EXPECT_EQ(sent[i].event.duration, 640);
   }
-}
-
-TEST(PortAllocator, HandsOutEvenPairsRoundRobinAndReusesReleasedOnes) {
-  PortAllocator ports(1001, 1009);  // pairs at 1002, 1004, 1006, 1008
-  std::set<std::uint16_t> bound;
-  const PortAllocator::Binder bind = [&](std::uint16_t port) {
-    bound.insert(port);
-    return std::error_code{};
-  };
-  std::error_code error;
-  std::vector<std::uint16_t> got;
-  got.reserve(4);
-  for (int i = 0; i < 4; ++i) got.push_back(ports.allocate(bind, error).value_or(0));
-  EXPECT_EQ(got, (std::vector<std::uint16_t>{1002, 1004, 1006, 1008}));
-  EXPECT_FALSE(ports.allocate(bind, error));
-  EXPECT_EQ(error, std::errc::address_in_use);
-  ports.release(1004);
-  EXPECT_EQ(ports.allocate(bind, error), 1004);
-  EXPECT_EQ(ports.pairs_in_use(), 4U);
-}
-
-TEST(PortAllocator, SkipsPairsInUseElsewhereAndStopsOnOtherErrors) {
-  PortAllocator ports(2000, 2005);
-  std::error_code error;
-  const auto busy_first = [](std::uint16_t port) {
-    return port == 2000 ? std::make_error_code(std::errc::address_in_use) : std::error_code{};
-  };
-  EXPECT_EQ(ports.allocate(busy_first, error), 2002);
-  const auto refused = [](std::uint16_t) {
-    return std::make_error_code(std::errc::address_not_available);
-  };
-  EXPECT_FALSE(ports.allocate(refused, error));
-  EXPECT_EQ(error, std::errc::address_not_available);
 }
 
 }  // namespace
