@@ -154,7 +154,7 @@ class CallBridgeTest : public ::testing::Test {
 
   boost::asio::io_context io;
   FakeSipLegs sip;
-  media::MediaEngine media{media_config(), [](std::function<void()> /*event*/) {}};
+  media::MediaEngine media{media_config(), [](const std::function<void()>& /*event*/) {}};
   FakeSignallingSpan s1;
   FakeSignallingSpan s2;
   std::vector<CallRecord> records;
