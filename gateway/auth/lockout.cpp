@@ -1,6 +1,7 @@
 #include "gateway/auth/lockout.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 
 namespace gw::auth {
@@ -56,20 +57,35 @@ void FailureLockout::forget_expired(Clock::time_point now) {
   std::erase_if(by_address_, [&](const auto& entry) { return !live(entry.second, now); });
 }
 
-// Room for one more address: the expired first, else the unlocked address
-// whose last failure is oldest. False when every tracked address is locked.
+// Room for one more address: the expired go first, else the quarter of the
+// unlocked addresses whose last failure is oldest, so that a scan pays for
+// the sweep once per max_tracked / 4 new addresses. False while every
+// tracked address is locked: the new one goes uncounted.
 bool FailureLockout::make_room(Clock::time_point now) {
+  if (now < all_locked_until_) return false;
   forget_expired(now);
   if (by_address_.size() < max_tracked_) return true;
-  auto oldest = by_address_.end();
-  for (auto it = by_address_.begin(); it != by_address_.end(); ++it) {
-    if (it->second.locked_until > now || it->second.recent.empty()) continue;
-    if (oldest == by_address_.end() || it->second.recent.back() < oldest->second.recent.back()) {
-      oldest = it;
+  std::vector<Clock::time_point> last_failures;
+  Clock::time_point first_unlock = Clock::time_point::max();
+  for (const auto& [address, failures] : by_address_) {
+    if (failures.locked_until > now) {
+      first_unlock = std::min(first_unlock, failures.locked_until);
+    } else if (!failures.recent.empty()) {
+      last_failures.push_back(failures.recent.back());
     }
   }
-  if (oldest == by_address_.end()) return false;
-  by_address_.erase(oldest);
+  if (last_failures.empty()) {
+    all_locked_until_ = first_unlock;
+    return false;
+  }
+  const auto cutoff = last_failures.begin() + static_cast<std::ptrdiff_t>(last_failures.size() / 4);
+  std::nth_element(last_failures.begin(), cutoff, last_failures.end());
+  const Clock::time_point through = *cutoff;
+  std::erase_if(by_address_, [&](const auto& entry) {
+    const Failures& failures = entry.second;
+    return failures.locked_until <= now && !failures.recent.empty() &&
+           failures.recent.back() <= through;
+  });
   return true;
 }
 

@@ -21,7 +21,8 @@ class FailureLockout {
 
   // At most `max_tracked` addresses are remembered: under a scan from many
   // addresses the oldest failures are forgotten first, a lock never before
-  // its time (a new address then goes uncounted until there is room).
+  // its time (when all are locked, a new address goes uncounted until one
+  // lock is over).
   explicit FailureLockout(int limit = 10, std::chrono::seconds window = std::chrono::minutes(5),
                           std::chrono::seconds ban = std::chrono::minutes(5),
                           std::size_t max_tracked = 4096);
@@ -49,6 +50,8 @@ class FailureLockout {
   std::chrono::seconds ban_;
   std::size_t max_tracked_;
   std::map<std::string, Failures, std::less<>> by_address_;
+  // Full of locked addresses until then: no sweep can make room before.
+  Clock::time_point all_locked_until_{};
 };
 
 }  // namespace gw::auth
