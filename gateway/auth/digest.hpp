@@ -74,9 +74,9 @@ class DigestAuthenticator {
                       std::size_t max_tracked_nonces = 10000);
 
   // The values of a 401's WWW-Authenticate (or a 407's Proxy-Authenticate)
-  // headers, SHA-256 first (RFC 8760 2.4), then MD5; qop="auth"; one fresh
-  // nonce; stale=true when `stale` (the last answer was right but its nonce
-  // had expired).
+  // headers in our order of preference (RFC 8760): SHA-256, then MD5;
+  // qop="auth"; one fresh nonce; stale=true when `stale` (the last answer
+  // was right but its nonce had expired).
   [[nodiscard]] std::vector<std::string> challenges(Clock::time_point now,
                                                     bool stale = false) const;
 
