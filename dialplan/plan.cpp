@@ -45,6 +45,23 @@ std::string_view to_string(PresentationRule rule) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(UntrustedAction action) noexcept {
+  switch (action) {
+    case UntrustedAction::drop:
+      return "drop";
+    case UntrustedAction::reject:
+      return "reject";
+  }
+  return "unknown";
+}
+
+std::optional<UntrustedAction> parse_untrusted_action(std::string_view text) noexcept {
+  for (const UntrustedAction action : {UntrustedAction::drop, UntrustedAction::reject}) {
+    if (text == to_string(action)) return action;
+  }
+  return std::nullopt;
+}
+
 std::optional<Backend> parse_backend(std::string_view text) noexcept {
   for (const Backend backend : {Backend::loopback, Backend::dahdi}) {
     if (text == to_string(backend)) return backend;

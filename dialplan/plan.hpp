@@ -66,7 +66,7 @@ struct TrunkGroup {
 // for the call's own phone-context beats one for global numbers, which
 // beats one for any context; then the longer number prefix, then a fixed
 // number length, then a regular expression, then the longer caller prefix,
-// then a source, then the higher priority.
+// then a source, then an account, then the higher priority.
 struct RouteMatch {
   // "p1234" (compared without case), "+1" (a local number in that context),
   // "+" (global numbers, and local numbers of a "+CC" context without a
@@ -77,6 +77,7 @@ struct RouteMatch {
   std::string number_regex;          // ECMAScript, the whole number must match
   std::string caller_prefix;         // leading characters of the caller ("+1555", "555")
   std::string source;                // "sip:ADDRESS" (a SIP peer) or "span:NAME"
+  std::string account;               // the account the caller authenticated as (accounts)
   int priority = 0;                  // the last tie-breaker; higher wins
   friend bool operator==(const RouteMatch&, const RouteMatch&) = default;
 };
@@ -147,6 +148,35 @@ struct Credential {
   friend bool operator==(const Credential&, const Credential&) = default;
 };
 
+// What the gateway does with a request from a source it does not trust
+// that has not authenticated: nothing at all (a scanner sees no device), or
+// "403 Forbidden" with Reason: Q.850;cause=21 (call rejected).
+enum class UntrustedAction : std::uint8_t { drop, reject };
+
+// The SIP sources that may place calls through the gateway by their
+// address alone. The peers that routes and trunks send calls to, the
+// outbound proxy and the registrars are trusted too, for their own
+// requests; anyone else must authenticate as an account.
+struct Trust {
+  // "192.0.2.7", "10.1.0.0/16", "2001:db8::/32" or a host name, resolved
+  // when the plan is loaded or reloaded.
+  std::vector<std::string> peers;
+  UntrustedAction untrusted = UntrustedAction::drop;
+  std::string realm = "sipgw";  // of the accounts' digest challenges
+  friend bool operator==(const Trust&, const Trust&) = default;
+};
+
+// A caller that may place calls from any address after a digest challenge
+// (RFC 3261 22, RFC 8760). Never the password: the digests H(name:realm:
+// password) for MD5 and SHA-256, lower-case hex, as an import hashed them.
+struct Account {
+  std::string name;
+  std::string realm;
+  std::string ha1_md5;
+  std::string ha1_sha256;
+  friend bool operator==(const Account&, const Account&) = default;
+};
+
 struct Plan {
   std::vector<Trunk> trunks;
   std::vector<TrunkGroup> trunk_groups;
@@ -154,6 +184,8 @@ struct Plan {
   Screening screening;
   std::vector<Registration> registrations;
   std::vector<Credential> credentials;
+  Trust trust;
+  std::vector<Account> accounts;
   // Every request the gateway sends goes through this proxy ("host" or
   // "host:port"), whatever its Request-URI says; empty: straight to it.
   std::string outbound_proxy;
@@ -167,6 +199,8 @@ struct Plan {
 
 [[nodiscard]] std::string_view to_string(Backend backend) noexcept;
 [[nodiscard]] std::string_view to_string(PresentationRule rule) noexcept;
+[[nodiscard]] std::string_view to_string(UntrustedAction action) noexcept;
+[[nodiscard]] std::optional<UntrustedAction> parse_untrusted_action(std::string_view text) noexcept;
 [[nodiscard]] std::optional<Backend> parse_backend(std::string_view text) noexcept;
 [[nodiscard]] std::optional<PresentationRule> parse_presentation(std::string_view text) noexcept;
 

@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "drivers/crypto/hash.hpp"
+
 namespace gw::dialplan {
 namespace {
 
@@ -49,6 +51,7 @@ ordered_json route_to_json(const Route& route) {
                      {"number_regex", m.number_regex},
                      {"caller_prefix", m.caller_prefix},
                      {"source", m.source},
+                     {"account", m.account},
                      {"priority", m.priority}};
   if (m.number_length) match["number_length"] = *m.number_length;
   return ordered_json{
@@ -251,6 +254,7 @@ Route read_route(const json& value, const std::string& at) {
     m.text("number_regex", route.match.number_regex);
     m.text("caller_prefix", route.match.caller_prefix);
     m.text("source", route.match.source);
+    m.text("account", route.match.account);
     m.number("priority", route.match.priority);
     m.refuse_unknown_fields();
   }
@@ -299,6 +303,43 @@ Credential read_credential(const json& value, const std::string& at) {
   return credential;
 }
 
+Trust read_trust(const json& value) {
+  Reader in(value, "trust");
+  Trust trust;
+  in.texts("peers", trust.peers);
+  in.choice("untrusted", trust.untrusted, parse_untrusted_action,
+            names_of({UntrustedAction::drop, UntrustedAction::reject}));
+  in.text("realm", trust.realm);
+  in.refuse_unknown_fields();
+  return trust;
+}
+
+// An account comes with its password (hashed here, at once: the plan never
+// holds it) or with the digests an export wrote; not both.
+Account read_account(const json& value, const std::string& at, const std::string& realm) {
+  Reader in(value, at);
+  Account account;
+  in.required_text("name", account.name);
+  account.realm = realm;
+  in.text("realm", account.realm);
+  std::string password;
+  in.text("password", password);
+  in.text("ha1_md5", account.ha1_md5);
+  in.text("ha1_sha256", account.ha1_sha256);
+  in.refuse_unknown_fields();
+  const bool digests = !account.ha1_md5.empty() || !account.ha1_sha256.empty();
+  if (!password.empty() && digests) {
+    throw Refusal(in.path("password"),
+                  "give a password or its digests (ha1_md5, ha1_sha256), not both");
+  }
+  if (!password.empty()) {
+    const std::string secret = account.name + ":" + account.realm + ":" + password;
+    account.ha1_md5 = crypto::md5_hex(secret);
+    account.ha1_sha256 = crypto::sha256_hex(secret);
+  }
+  return account;
+}
+
 Plan read_plan(const json& document) {
   Plan plan;
   Reader top(document, "");
@@ -308,6 +349,10 @@ Plan read_plan(const json& document) {
   read_list(top, "registrations", plan.registrations, read_registration);
   read_list(top, "credentials", plan.credentials, read_credential);
   top.text("outbound_proxy", plan.outbound_proxy);
+  if (const json* trust = top.find("trust")) plan.trust = read_trust(*trust);
+  read_list(top, "accounts", plan.accounts, [&](const json& value, const std::string& at) {
+    return read_account(value, at, plan.trust.realm);
+  });
   if (const json* screening = top.find("screening")) {
     Reader in(*screening, "screening");
     in.texts("blocked_callers", plan.screening.blocked_callers);
@@ -350,6 +395,16 @@ std::string plan_to_json(const Plan& plan) {
   for (const auto& c : plan.credentials) {
     document["credentials"].push_back(
         ordered_json{{"realm", c.realm}, {"user", c.user}, {"password", c.password}});
+  }
+  document["trust"] = ordered_json{{"peers", plan.trust.peers},
+                                   {"untrusted", to_string(plan.trust.untrusted)},
+                                   {"realm", plan.trust.realm}};
+  document["accounts"] = ordered_json::array();
+  for (const auto& a : plan.accounts) {
+    document["accounts"].push_back(ordered_json{{"name", a.name},
+                                                {"realm", a.realm},
+                                                {"ha1_md5", a.ha1_md5},
+                                                {"ha1_sha256", a.ha1_sha256}});
   }
   return document.dump(2) + "\n";
 }

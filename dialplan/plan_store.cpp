@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS routes (
   called_with TEXT NOT NULL, called_ton TEXT, called_npi TEXT,
   calling_strip INTEGER NOT NULL, calling_prepend TEXT NOT NULL, calling_replace TEXT NOT NULL,
   calling_with TEXT NOT NULL, calling_ton TEXT, calling_npi TEXT,
-  presentation TEXT NOT NULL, sip_peers TEXT NOT NULL DEFAULT '');
+  presentation TEXT NOT NULL, sip_peers TEXT NOT NULL DEFAULT '', account TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS route_groups (
   route TEXT NOT NULL, position INTEGER NOT NULL, trunk_group TEXT NOT NULL,
   PRIMARY KEY (route, position));
@@ -49,7 +49,11 @@ CREATE TABLE IF NOT EXISTS registrations (
   auth_user TEXT NOT NULL, password TEXT NOT NULL, expires INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS credentials (
   position INTEGER PRIMARY KEY, realm TEXT NOT NULL, user TEXT NOT NULL, password TEXT NOT NULL);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');
+CREATE TABLE IF NOT EXISTS trust_peers (position INTEGER PRIMARY KEY, peer TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  position INTEGER NOT NULL, name TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL,
+  ha1_sha256 TEXT NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '3');
 )sql";
 
 // A store written by schema 1 gains what schema 2 added, with the values
@@ -59,6 +63,16 @@ ALTER TABLE trunks ADD COLUMN private_context TEXT NOT NULL DEFAULT '';
 ALTER TABLE trunks ADD COLUMN public_context TEXT NOT NULL DEFAULT '';
 ALTER TABLE routes ADD COLUMN sip_peers TEXT NOT NULL DEFAULT '';
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+// Schema 3 brought the trust list and the accounts. A plan from before
+// trusts nobody new: only the peers its routes and trunks name (kSchema made
+// the empty tables); the gateway says so until a plan is saved again.
+constexpr const char* kMigrateFrom2 = R"sql(
+ALTER TABLE routes ADD COLUMN account TEXT NOT NULL DEFAULT '';
+INSERT OR REPLACE INTO meta (key, value) SELECT 'trust_migrated', '1'
+  WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'plan_saved');
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
 
 std::string join(const std::vector<std::string>& items) {
@@ -133,13 +147,24 @@ void PlanStore::migrate() {
   Statement version(*db_, "SELECT value FROM meta WHERE key = 'schema_version'");
   const std::string found = version.next_row() ? version.text(0) : std::string();
   version.reset();
-  if (found == "2") return;
-  if (found != "1") {
-    throw std::runtime_error("schema version '" + found + "' is not one this sipgw knows (1, 2)");
+  if (found == "3") return;
+  if (found != "1" && found != "2") {
+    throw std::runtime_error("schema version '" + found +
+                             "' is not one this sipgw knows (1, 2, 3)");
   }
   sqlite::Transaction migration(*db_);
-  db_->execute(kMigrateFrom1);
+  if (found == "1") db_->execute(kMigrateFrom1);
+  db_->execute(kMigrateFrom2);
   migration.commit();
+}
+
+bool PlanStore::trust_migrated() const {
+  try {
+    Statement flag(*db_, "SELECT 1 FROM meta WHERE key = 'trust_migrated'");
+    return flag.next_row();
+  } catch (const std::exception& error) {
+    fail(path_, "", error);
+  }
 }
 
 bool PlanStore::empty() const {
@@ -212,9 +237,9 @@ void save_routes(const sqlite::Database& db, const Plan& plan) {
       "number_regex, caller_prefix, source, priority, failover_causes, called_strip, "
       "called_prepend, called_replace, called_with, called_ton, called_npi, calling_strip, "
       "calling_prepend, calling_replace, calling_with, calling_ton, calling_npi, presentation, "
-      "sip_peers) "
+      "sip_peers, account) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "?18, ?19, ?20, ?21, ?22, ?23, ?24)");
+      "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
   Statement group(db,
                   "INSERT INTO route_groups (route, position, trunk_group) VALUES (?1, ?2, ?3)");
   int position = 0;
@@ -228,7 +253,8 @@ void save_routes(const sqlite::Database& db, const Plan& plan) {
     insert.bind(16, optional_text(r.called_npi)).bind(17, r.calling.strip);
     insert.bind(18, r.calling.prepend).bind(19, r.calling.replace).bind(20, r.calling.with);
     insert.bind(21, optional_text(r.calling_ton)).bind(22, optional_text(r.calling_npi));
-    insert.bind(23, std::string(to_string(r.presentation))).bind(24, join(r.sip_peers)).run();
+    insert.bind(23, std::string(to_string(r.presentation))).bind(24, join(r.sip_peers));
+    insert.bind(25, m.account).run();
     for (std::size_t i = 0; i < r.trunk_groups.size(); ++i) {
       group.bind(1, r.name).bind(2, static_cast<int>(i)).bind(3, r.trunk_groups[i]).run();
     }
@@ -272,6 +298,30 @@ std::vector<Credential> load_credentials(const sqlite::Database& db) {
   std::vector<Credential> credentials;
   while (rows.next_row()) credentials.push_back({rows.text(0), rows.text(1), rows.text(2)});
   return credentials;
+}
+
+void save_trust(const sqlite::Database& db, const Plan& plan) {
+  Statement peer(db, "INSERT INTO trust_peers (position, peer) VALUES (?1, ?2)");
+  int position = 0;
+  for (const auto& p : plan.trust.peers) peer.bind(1, position++).bind(2, p).run();
+  Statement account(db,
+                    "INSERT INTO accounts (position, name, realm, ha1_md5, ha1_sha256) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)");
+  position = 0;
+  for (const auto& a : plan.accounts) {
+    account.bind(1, position++).bind(2, a.name).bind(3, a.realm).bind(4, a.ha1_md5);
+    account.bind(5, a.ha1_sha256).run();
+  }
+}
+
+void load_trust(const sqlite::Database& db, Plan& plan) {
+  Statement peers(db, "SELECT peer FROM trust_peers ORDER BY position");
+  while (peers.next_row()) plan.trust.peers.push_back(peers.text(0));
+  Statement accounts(db, "SELECT name, realm, ha1_md5, ha1_sha256 FROM accounts ORDER BY position");
+  while (accounts.next_row()) {
+    plan.accounts.push_back(
+        {accounts.text(0), accounts.text(1), accounts.text(2), accounts.text(3)});
+  }
 }
 
 std::vector<Registration> load_registrations(const sqlite::Database& db) {
@@ -357,6 +407,7 @@ Route load_route(const Statement& rows) {
   r.calling_npi = optional_column<isdn::Npi>(rows, 20, isdn::parse_npi, "npi");
   r.presentation = parsed(parse_presentation(rows.text(21)), "presentation", rows.text(21));
   r.sip_peers = split(rows.text(22));
+  r.match.account = rows.text(23);
   return r;
 }
 
@@ -366,7 +417,7 @@ std::vector<Route> load_routes(const sqlite::Database& db) {
                  "caller_prefix, source, priority, failover_causes, called_strip, "
                  "called_prepend, called_replace, called_with, called_ton, called_npi, "
                  "calling_strip, calling_prepend, calling_replace, calling_with, calling_ton, "
-                 "calling_npi, presentation, sip_peers FROM routes ORDER BY position");
+                 "calling_npi, presentation, sip_peers, account FROM routes ORDER BY position");
   Statement groups(db, "SELECT trunk_group FROM route_groups WHERE route = ?1 ORDER BY position");
   std::vector<Route> routes;
   while (rows.next_row()) {
@@ -414,6 +465,12 @@ Plan PlanStore::load() const {
     plan.registrations = load_registrations(*db_);
     plan.credentials = load_credentials(*db_);
     plan.outbound_proxy = load_setting(*db_, "outbound_proxy");
+    load_trust(*db_, plan);
+    const std::string untrusted = load_setting(*db_, "untrusted");
+    if (!untrusted.empty()) {
+      plan.trust.untrusted = parsed(parse_untrusted_action(untrusted), "untrusted", untrusted);
+    }
+    if (std::string realm = load_setting(*db_, "realm"); !realm.empty()) plan.trust.realm = realm;
     db_->execute("COMMIT");
     return plan;
   } catch (const std::exception& error) {
@@ -428,7 +485,8 @@ void PlanStore::save(const Plan& plan) {
     db_->execute(
         "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
         "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening; "
-        "DELETE FROM registrations; DELETE FROM credentials;");
+        "DELETE FROM registrations; DELETE FROM credentials; DELETE FROM trust_peers; "
+        "DELETE FROM accounts; DELETE FROM meta WHERE key = 'trust_migrated';");
     save_trunks(*db_, plan);
     save_groups(*db_, plan);
     save_routes(*db_, plan);
@@ -436,6 +494,9 @@ void PlanStore::save(const Plan& plan) {
     save_registrations(*db_, plan);
     save_credentials(*db_, plan);
     save_setting(*db_, "outbound_proxy", plan.outbound_proxy);
+    save_trust(*db_, plan);
+    save_setting(*db_, "untrusted", std::string(to_string(plan.trust.untrusted)));
+    save_setting(*db_, "realm", plan.trust.realm);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
     replace.commit();
   } catch (const std::exception& error) {

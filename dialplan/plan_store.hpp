@@ -27,6 +27,10 @@ class PlanStore {
   // True until a plan (even an empty one) has been saved.
   [[nodiscard]] bool empty() const;
   [[nodiscard]] Plan load() const;
+  // The plan was written by a release without a trust list and has not been
+  // saved since: it trusts only the peers its routes and trunks name, which
+  // the gateway says loudly.
+  [[nodiscard]] bool trust_migrated() const;
   void save(const Plan& plan);
 
  private:

@@ -69,7 +69,8 @@ struct Router::Compiled {
   [[nodiscard]] auto rank() const {
     const RouteMatch& m = route->match;
     return std::make_tuple(m.number_length.has_value(), !m.number_regex.empty(),
-                           m.caller_prefix.size(), !m.source.empty(), m.priority);
+                           m.caller_prefix.size(), !m.source.empty(), !m.account.empty(),
+                           m.priority);
   }
 
   [[nodiscard]] bool accepts(const std::string& number, const CallFacts& facts) const {
@@ -77,6 +78,7 @@ struct Router::Compiled {
     if (m.number_length && static_cast<int>(number.size()) != *m.number_length) return false;
     if (!m.caller_prefix.empty() && !starts_with(facts.caller, m.caller_prefix)) return false;
     if (!m.source.empty() && m.source != facts.source) return false;
+    if (!m.account.empty() && m.account != facts.account) return false;
     // Calls from spans take only routes to SIP, calls from SIP only routes to spans.
     if (route->sip_peers.empty() == facts.from_pstn()) return false;
     return !number_regex || std::regex_match(number, *number_regex);

@@ -27,6 +27,7 @@ struct CallFacts {
   bool caller_asserted = false;  // from P-Asserted-Identity (a trusted network said so)
   bool caller_private = false;   // the caller asked for privacy (Privacy: id)
   std::string source;            // "sip:127.0.0.1" or "span:span1"
+  std::string account;           // the account the caller authenticated as; empty: none
   // The calling party number as it came in a SETUP (calls from the PSTN).
   isdn::PartyNumber calling;
   [[nodiscard]] bool from_pstn() const noexcept { return source.rfind("span:", 0) == 0; }

@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "dialplan/address_block.hpp"
+
 namespace gw::dialplan {
 namespace {
 
@@ -96,6 +98,9 @@ class Checker {
     for (std::size_t i = 0; i < plan_.credentials.size(); ++i) {
       check_credential(plan_.credentials[i], i);
     }
+    check_trust();
+    check_unique_names("accounts", plan_.accounts);
+    for (std::size_t i = 0; i < plan_.accounts.size(); ++i) check_account(plan_.accounts[i], i);
     if (!plan_.outbound_proxy.empty() && !is_host_port(plan_.outbound_proxy)) {
       error("outbound_proxy", "'" + plan_.outbound_proxy + "' is not host or host:port");
     }
@@ -142,6 +147,8 @@ class Checker {
   void check_screening();
   void check_registration(const Registration& registration, std::size_t index);
   void check_credential(const Credential& credential, std::size_t index);
+  void check_trust();
+  void check_account(const Account& account, std::size_t index);
 
   const Plan& plan_;
   std::map<std::string, std::string> span_owner_;  // span name -> trunk
@@ -192,6 +199,45 @@ void Checker::check_credential(const Credential& credential, std::size_t index) 
   }
   if (credential.password.find_first_of("\"\r\n") != std::string::npos) {
     error(at + ".password", "must not hold quotes or line breaks");
+  }
+}
+
+bool is_hex(std::string_view text, std::size_t length) {
+  return text.size() == length && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+void Checker::check_trust() {
+  for (std::size_t i = 0; i < plan_.trust.peers.size(); ++i) {
+    const auto& peer = plan_.trust.peers[i];
+    if (!AddressBlock::parse(peer) && !is_host_name(peer)) {
+      error("trust.peers[" + std::to_string(i) + "]",
+            "'" + peer +
+                "' is not an address, a block (10.1.0.0/16, 2001:db8::/32, no bits past the "
+                "prefix) or a host name");
+    }
+  }
+  const auto& realm = plan_.trust.realm;
+  if (realm.empty() || realm.size() > 64 || realm.find_first_of("\"\\\r\n") != std::string::npos) {
+    error("trust.realm", "must be 1-64 characters without quotes, backslashes or line breaks");
+  }
+}
+
+void Checker::check_account(const Account& account, std::size_t index) {
+  const std::string at = where("accounts", account, index);
+  if (account.realm != plan_.trust.realm) {
+    error(at + ".realm", "'" + account.realm + "' is not the plan's realm '" + plan_.trust.realm +
+                             "': its digests were made for another realm; set its password again");
+  }
+  if (account.ha1_md5.empty() && account.ha1_sha256.empty()) {
+    error(at + ".password", "an account needs a password (or the digests an export wrote)");
+  }
+  if (!account.ha1_md5.empty() && !is_hex(account.ha1_md5, 32)) {
+    error(at + ".ha1_md5", "must be 32 lower-case hex digits");
+  }
+  if (!account.ha1_sha256.empty() && !is_hex(account.ha1_sha256, 64)) {
+    error(at + ".ha1_sha256", "must be 64 lower-case hex digits");
   }
 }
 
@@ -307,6 +353,11 @@ void Checker::check_match(const RouteMatch& match, const std::string& at) {
     const bool span = source.rfind("span:", 0) == 0 && source.size() > 5;
     if (!sip && !span) error(at + ".source", "'" + source + "' is not sip:ADDRESS or span:NAME");
   }
+  if (!match.account.empty()) {
+    const bool known = std::any_of(plan_.accounts.begin(), plan_.accounts.end(),
+                                   [&](const Account& a) { return a.name == match.account; });
+    if (!known) error(at + ".account", "'" + match.account + "' is not one of the plan's accounts");
+  }
 }
 
 void Checker::check_rule(const NumberRule& rule, const std::string& at) {
@@ -330,13 +381,20 @@ void Checker::check_rule(const NumberRule& rule, const std::string& at) {
 void Checker::check_ties() {
   // A route to SIP and one to the PSTN never compete: calls come one way.
   using Key = std::tuple<bool, std::string, std::string, std::optional<int>, bool, std::string,
-                         std::string, int>;
+                         std::string, std::string, int>;
   std::map<Key, std::string> seen;
   for (std::size_t i = 0; i < plan_.routes.size(); ++i) {
     const Route& route = plan_.routes[i];
     const RouteMatch& m = route.match;
-    const Key key{route.sip_peers.empty(), lower(m.phone_context), m.number_prefix, m.number_length,
-                  !m.number_regex.empty(), m.caller_prefix,        m.source,        m.priority};
+    const Key key{route.sip_peers.empty(),
+                  lower(m.phone_context),
+                  m.number_prefix,
+                  m.number_length,
+                  !m.number_regex.empty(),
+                  m.caller_prefix,
+                  m.source,
+                  m.account,
+                  m.priority};
     const auto [it, fresh] = seen.emplace(key, route.name);
     if (!fresh) {
       error(where("routes", route, i) + ".match",

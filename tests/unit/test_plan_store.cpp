@@ -37,7 +37,7 @@ Plan full_plan() {
                        {"A", {"carrier-1"}, isdn::Hunting::round_robin, 0}};
   Route route;
   route.name = "p1234";
-  route.match = {"p1234", "777", 7, "7[0-9]+", "+1555", "sip:10.0.0.1", 3};
+  route.match = {"p1234", "777", 7, "7[0-9]+", "+1555", "sip:10.0.0.1", "pbx1", 3};
   route.trunk_groups = {"A", "B"};
   route.failover_causes = {17, 34};
   route.called = {1, "9", "^9(.*)$", "$1"};
@@ -61,6 +61,10 @@ Plan full_plan() {
   plan.screening = {{"+1666", "555"}, {"+1900"}};
   plan.registrations = {
       {"upstream", "registrar.example.com:5070", "gw1", "gw1-auth", "s3cret", 600}};
+  plan.trust = {{"10.1.0.0/16", "2001:db8::/32", "pbx.example.com"},
+                UntrustedAction::reject,
+                "gw.example.com"};
+  plan.accounts = {{"pbx1", "gw.example.com", std::string(32, 'a'), std::string(64, 'b')}};
   return plan;
 }
 
@@ -76,7 +80,8 @@ TEST(PlanJson, AnExportedPlanReadsBackTheSame) {
             "{\n  \"trunks\": [],\n  \"trunk_groups\": [],\n  \"routes\": [],\n  \"screening\": "
             "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  },\n  "
             "\"outbound_proxy\": \"\",\n  \"registrations\": "
-            "[],\n  \"credentials\": []\n}\n");
+            "[],\n  \"credentials\": [],\n  \"trust\": {\n    \"peers\": [],\n    "
+            "\"untrusted\": \"drop\",\n    \"realm\": \"sipgw\"\n  },\n  \"accounts\": []\n}\n");
 }
 
 TEST(PlanJson, MissingFieldsTakeTheirDefaults) {
@@ -232,6 +237,9 @@ TEST_F(PlanStoreTest, AStoreOfSchemaOneIsMigratedKeepingItsPlan) {
   Plan plan = full_plan();
   for (auto& trunk : plan.trunks) trunk.private_context = trunk.public_context = "";
   plan.routes.pop_back();  // the route to SIP peers is what schema 1 could not hold
+  plan.trust = {};         // nor trust lists and accounts (schema 3)
+  plan.accounts.clear();
+  for (auto& route : plan.routes) route.match.account.clear();
   {
     PlanStore store(path());
     store.save(plan);
@@ -242,6 +250,9 @@ TEST_F(PlanStoreTest, AStoreOfSchemaOneIsMigratedKeepingItsPlan) {
                          "ALTER TABLE trunks DROP COLUMN private_context; "
                          "ALTER TABLE trunks DROP COLUMN public_context; "
                          "ALTER TABLE routes DROP COLUMN sip_peers; "
+                         "ALTER TABLE routes DROP COLUMN account; "
+                         "DROP TABLE trust_peers; DROP TABLE accounts; "
+                         "DELETE FROM meta WHERE key IN ('realm', 'untrusted'); "
                          "UPDATE meta SET value = '1' WHERE key = 'schema_version';",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
@@ -249,9 +260,13 @@ TEST_F(PlanStoreTest, AStoreOfSchemaOneIsMigratedKeepingItsPlan) {
   sqlite3_close(db);
   PlanStore migrated(path());
   EXPECT_EQ(migrated.load(), plan);
+  // It trusts nobody it did not before, and says so until saved again.
+  EXPECT_TRUE(migrated.load().trust.peers.empty());
+  EXPECT_TRUE(migrated.trust_migrated());
   Plan with_new_fields = full_plan();
   migrated.save(with_new_fields);
   EXPECT_EQ(migrated.load(), with_new_fields);
+  EXPECT_FALSE(migrated.trust_migrated());
 }
 
 TEST_F(PlanStoreTest, AStoreOfAnUnknownSchemaIsRefused) {
