@@ -4,10 +4,13 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "dialplan/plan_json.hpp"
 
@@ -77,10 +80,26 @@ ordered_json view_json(const GatewayView& view) {
   for (const auto& call : view.calls) calls.push_back(call_json(call));
   ordered_json registrations = ordered_json::object();
   for (const auto& [name, state] : view.registrations) registrations[name] = state;
+  ordered_json sources = ordered_json::array();
+  for (const auto& source : view.untrusted_sources) {
+    sources.push_back({{"address", source.address},
+                       {"count", source.count},
+                       {"last_request", source.last_request},
+                       {"last_action", source.last_action},
+                       {"last_seen", std::chrono::duration_cast<std::chrono::seconds>(
+                                         source.last_seen.time_since_epoch())
+                                         .count()}});
+  }
   return ordered_json{{"spans", std::move(spans)},
                       {"calls", std::move(calls)},
                       {"registrations", std::move(registrations)},
-                      {"restart_needed", view.restart_needed}};
+                      {"restart_needed", view.restart_needed},
+                      {"trust",
+                       {{"peers", view.trust},
+                        {"untrusted", view.untrusted_action},
+                        {"filter", view.filter},
+                        {"migrated_plan", view.trust_migrated},
+                        {"untrusted_sources", std::move(sources)}}}};
 }
 
 // "key: value" lines (the control socket's route decision) as an object.
@@ -511,12 +530,30 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
       << "sipgw_rtp_jitter_seconds{stat=\"mean\"} " << jitter_mean_ms / 1000.0 << '\n';
 }
 
+// Counted by what was done, never by address: a scan from many addresses
+// would make a series each.
+void write_trust_metrics(std::ostream& out, const std::map<std::string, std::uint64_t>& refused,
+                         std::uint64_t dropped) {
+  out << "# HELP sipgw_untrusted_requests_total SIP requests refused for their source, by what "
+         "was done (dropped: packets the socket filter dropped, as the kernel counts them).\n"
+         "# TYPE sipgw_untrusted_requests_total counter\n"
+      << "sipgw_untrusted_requests_total{action=\"dropped\"} " << dropped << '\n';
+  for (const char* action : {"rejected", "challenged", "auth-failed"}) {
+    const auto found = refused.find(action);
+    out << "sipgw_untrusted_requests_total{action=\"" << action << "\"} "
+        << (found == refused.end() ? 0 : found->second) << '\n';
+  }
+}
+
 }  // namespace
 
 std::string AdminApi::metrics() {
-  const auto [view, counters] =
-      on_control([this] { return std::pair(gateway_.view(), gateway_.counters()); });
+  const auto [view, counters, refused, dropped] = on_control([this] {
+    return std::tuple(gateway_.view(), gateway_.counters(), gateway_.admission().refused_counts(),
+                      gateway_.admission().dropped());
+  });
   std::ostringstream out;
+  write_trust_metrics(out, refused, dropped);
   write_call_metrics(out, counters, view.calls.size());
   write_span_metrics(out, view.spans);
   write_rtp_metrics(out, view.calls);

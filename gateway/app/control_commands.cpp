@@ -82,6 +82,7 @@ void ControlCommands::status(const LineServer::Output& output) {
   for (const auto& [name, state] : gateway_.registrations().states()) {
     registrations.append("registration ").append(name).append(" ").append(state).append("\n");
   }
+  registrations += gateway_.admission().status_lines();
   gateway_.spans().count_pstn_calls([output, head = out.str(),
                                      registrations](std::size_t pstn_calls) {
     output.send(head + "pstn-calls " + std::to_string(pstn_calls) + '\n' + registrations + "end");

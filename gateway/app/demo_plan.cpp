@@ -42,6 +42,9 @@ dialplan::Plan demo_plan(const std::vector<std::string>& spans) {
   plan.routes.push_back(global);
 
   plan.screening.blocked_destinations = {"+1900"};
+  // The demo is driven from this machine only: SIP from anywhere else is
+  // dropped, as a real plan's untrusted sources are.
+  plan.trust.peers = {"127.0.0.0/8"};
   return plan;
 }
 

@@ -44,6 +44,11 @@ Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log l
       options_(options),
       log_(std::move(log)),
       registrations_(log_),
+      admission_(std::make_unique<AdmissionStatus>(control, log_,
+                                                   [this](sip::AdmissionPolicy policy) {
+                                                     if (sip_)
+                                                       sip_->set_admission(std::move(policy));
+                                                   })),
       shutdown_timer_(control) {
   make_data_dir(options_.data_dir);
   auto router = open_plan();
@@ -51,6 +56,7 @@ Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log l
   spans_ = std::make_unique<SpanAssembly>(control_, span_settings());
   make_media();
   sip_ = std::make_unique<sip::Stack>(sip_config(router->plan()), control_);
+  admission_->plan_changed(router->plan(), store_->trust_migrated());
   running_trunks_ = router->plan().trunks;
   make_bridge(std::move(router));
   add_trunks(running_trunks_);
@@ -60,6 +66,7 @@ Gateway::Gateway(boost::asio::io_context& control, const Options& options, Log l
 Gateway::~Gateway() {
   commands_.reset();
   sip_.reset();  // no more SIP events
+  admission_.reset();
   bridge_.reset();
   media_.reset();  // the sessions' B-channels close before their spans go
   spans_.reset();
@@ -122,6 +129,11 @@ sip::StackConfig Gateway::sip_config(const dialplan::Plan& plan) {
     stores->trace_sip(message);
   };
   registrations_.expect({}, config.registrations);
+  config.request_refused = [this](const sip::RefusedRequest& refused) {
+    admission_->on_refused(refused);
+  };
+  config.filter_changed = [this](std::string state) { admission_->on_filter(std::move(state)); };
+  config.dropped_counted = [this](std::uint64_t total) { admission_->on_dropped(total); };
   config.registration_changed = [this](const std::string& name, int status,
                                        const std::string& phrase, bool removed) {
     registrations_.on_answer(name, status, phrase, removed);

@@ -18,6 +18,7 @@
 #include "dialplan/plan_store.hpp"
 #include "dialplan/router.hpp"
 #include "dialplan/validate.hpp"
+#include "gateway/app/admission_status.hpp"
 #include "gateway/app/call_stores.hpp"
 #include "gateway/app/control_commands.hpp"
 #include "gateway/app/demo_plan.hpp"
@@ -46,6 +47,12 @@ struct GatewayView {
   std::vector<core::CallSummary> calls;
   std::map<std::string, std::string> registrations;  // name -> state
   std::string restart_needed;                        // which trunks wait for a restart; empty: none
+  // Who may call: the trust list as resolved, what is done with others.
+  std::string trust;
+  std::string untrusted_action;
+  std::string filter;
+  bool trust_migrated = false;
+  std::vector<UntrustedSource> untrusted_sources;  // most recent first
 };
 
 class Gateway {
@@ -90,6 +97,7 @@ class Gateway {
   [[nodiscard]] SpanAssembly& spans() noexcept { return *spans_; }
   [[nodiscard]] CallStores& stores() noexcept { return *stores_; }
   [[nodiscard]] const RegistrationStatus& registrations() const noexcept { return registrations_; }
+  [[nodiscard]] const AdmissionStatus& admission() const noexcept { return *admission_; }
   [[nodiscard]] std::size_t media_sessions() const { return media_->session_count(); }
   void log(std::string_view line) const { log_(line); }
 
@@ -118,6 +126,7 @@ class Gateway {
   std::vector<dialplan::Trunk> running_trunks_;  // the spans were made from these
   std::string restart_needed_;
   RegistrationStatus registrations_;
+  std::unique_ptr<AdmissionStatus> admission_;
   std::unique_ptr<dialplan::PlanStore> store_;
   std::unique_ptr<CallStores> stores_;
   std::unique_ptr<SpanAssembly> spans_;

@@ -43,6 +43,11 @@ GatewayView Gateway::view() const {
   view.calls = bridge_->calls();
   view.registrations = registrations_.states();
   view.restart_needed = restart_needed_;
+  view.trust = admission_->trust().describe();
+  view.untrusted_action = std::string(dialplan::to_string(admission_->untrusted()));
+  view.filter = admission_->filter_state();
+  view.trust_migrated = admission_->migrated();
+  view.untrusted_sources = admission_->sources();
   return view;
 }
 
@@ -88,6 +93,7 @@ std::string Gateway::apply(const std::shared_ptr<const dialplan::Router>& router
     }
   }
   apply_registrations(plan);
+  admission_->plan_changed(plan, store_->trust_migrated());
   restart_needed_ = joined(waiting);
   std::string answer = "ok reloaded " + std::to_string(plan.routes.size()) + " routes";
   if (!started.empty()) answer += "; started trunks " + joined(started);

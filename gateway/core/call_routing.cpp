@@ -103,6 +103,7 @@ dialplan::CallFacts CallBridge::facts_of(const sip::InviteRequest& request,
   facts.caller = caller_number(facts.caller_asserted ? request.asserted_user : request.from_user);
   facts.caller_private = request.privacy_id;
   facts.source = "sip:" + request.source_address;
+  facts.account = request.account;
   return facts;
 }
 

@@ -53,6 +53,7 @@ struct InviteRequest {
   std::string call_id;
   std::string source;          // where the request came from, "udp:127.0.0.1:5062"
   std::string source_address;  // its address alone, "127.0.0.1"
+  std::string account;         // the account it authenticated as; empty: a trusted source
   Body offer;
 };
 

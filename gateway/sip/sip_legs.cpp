@@ -293,15 +293,20 @@ void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, co
     });
     return;
   }
+  // Who sent it is settled before anything else: a refused INVITE never
+  // reaches call control (no dialplan, no channel, no RTP port, no record).
+  const auto account = admit(handle, sip);
+  if (!account) return;
   auto record = std::make_unique<LegRecord>();
   record->id = next_leg_.fetch_add(1);
   // NUA made the handle for this INVITE; the record owns it from here.
   record->handle.reset(handle);
   record->invite_pending = true;
   nua_handle_bind(handle, record.get());
-  to_control([request = read_invite(record->id, sip)](CallHandler& handler) {
-    handler.on_invite(request);
-  });
+  auto request = read_invite(record->id, sip);
+  request.account = *account;
+  if (auto source = request_source(); !source.empty()) request.source_address = std::move(source);
+  to_control([request = std::move(request)](CallHandler& handler) { handler.on_invite(request); });
   legs_.emplace(record->id, std::move(record));
 }
 

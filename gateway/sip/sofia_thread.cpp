@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "drivers/crypto/hash.hpp"
+
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_tag.h>
@@ -127,9 +129,16 @@ std::string bind_problem(const StackConfig& config) {
 
 }  // namespace
 
-SofiaThread::SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting,
-                         boost::asio::io_context& control, CallHandler& handler)
+SofiaThread::SofiaThread(const StackConfig& config, AdmissionPolicy admission,
+                         const std::atomic<bool>& accepting, boost::asio::io_context& control,
+                         CallHandler& handler)
     : accepting_(accepting),
+      port_(config.port),
+      admission_(std::move(admission)),
+      crypto_secret_(crypto::random_bytes(32)),
+      request_refused_(config.request_refused),
+      filter_changed_(config.filter_changed),
+      dropped_counted_(config.dropped_counted),
       registration_config_(config.registrations),
       registration_changed_(config.registration_changed),
       retry_after_seconds_(config.retry_after_seconds),
@@ -250,12 +259,15 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   if (config.bind.find(':') != std::string::npos) {
     local_host_ = "[" + config.bind + "]:" + std::to_string(config.port);
   }
+  // Before anyone hears we are up: the filter from the first request on.
+  apply_admission(admission_);
   started({});
   apply_registrations(registration_config_);
   su_root_run(root_);
   // NUA has shut down (nua_r_shutdown): the handles go first, then NUA.
   legs_.clear();
   registrations_.clear();
+  lockout_sweep_.reset();
   nua.reset();
   nua_ = nullptr;
 }
@@ -277,7 +289,7 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
   sip_thread_.check("SofiaThread::on_nua_event");
   switch (event) {
     case nua_i_options:
-      answer_options(handle, leg == nullptr);
+      answer_options(handle, sip, leg == nullptr);
       return;
     case nua_i_invite:
       on_invite(status, handle, leg, sip);
@@ -329,11 +341,14 @@ void SofiaThread::on_nua_event(nua_event_t event, int status, char const* phrase
   }
 }
 
-void SofiaThread::answer_options(nua_handle_t* handle, bool own_handle) {
+void SofiaThread::answer_options(nua_handle_t* handle, const sip_t* sip, bool own_handle) {
   sip_thread_.check("SofiaThread::answer_options");
   // An OPTIONS inside a call (a keepalive) comes on the call's handle; one
   // outside any call on a handle NUA made for it, ours to free once answered.
   const NuaHandle answered(own_handle ? handle : nullptr);
+  // A load balancer's probe from a trusted peer is answered as ever; from
+  // anyone else it is refused (admit() answers it).
+  if (own_handle && !admit(handle, sip)) return;
   if (accepting_.load(std::memory_order_acquire)) {
     nua_respond(handle, SIP_200_OK, NUTAG_WITH_THIS(nua_), SIPTAG_ALLOW_STR(kAllow),
                 SIPTAG_ACCEPT_STR(kAccept), SIPTAG_SUPPORTED_STR(kSupported), TAG_END());

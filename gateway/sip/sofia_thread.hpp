@@ -14,8 +14,10 @@
 
 #include "drivers/common/thread_affinity.hpp"
 #include "drivers/common/unique_fd.hpp"
+#include "gateway/auth/lockout.hpp"
 #include "gateway/sip/sip_call.hpp"
 #include "gateway/sip/sofia.hpp"
+#include "gateway/sip/source_filter.hpp"
 #include "gateway/sip/stack.hpp"
 
 namespace gw::sip {
@@ -46,8 +48,9 @@ class SofiaThread {
  public:
   // Starts the thread and waits until NUA is bound; throws std::runtime_error
   // when it cannot bind.
-  SofiaThread(const StackConfig& config, const std::atomic<bool>& accepting,
-              boost::asio::io_context& control, CallHandler& handler);
+  SofiaThread(const StackConfig& config, AdmissionPolicy admission,
+              const std::atomic<bool>& accepting, boost::asio::io_context& control,
+              CallHandler& handler);
   SofiaThread(const SofiaThread&) = delete;
   SofiaThread& operator=(const SofiaThread&) = delete;
   ~SofiaThread();
@@ -58,12 +61,14 @@ class SofiaThread {
   void bye(LegId leg, const std::string& reason);
   LegId invite(OutgoingInvite invite);
   void set_registrations(std::vector<Registration> wanted);
+  void set_admission(AdmissionPolicy policy);
 
   // Sofia's callbacks land here (trampolines in sofia_thread.cpp).
   void on_nua_event(nua_event_t event, int status, char const* phrase, nua_handle_t* handle,
                     LegRecord* leg, const sip_t* sip, tagi_t* tags);
   void on_wakeup();
   void on_register_retry(LegRecord* record);
+  void on_lockout_sweep();
   // On NUA's stack thread, not the SIP thread (see on_log).
   void on_log(const char* format, va_list arguments);
   void traced(WireMessage message);
@@ -71,13 +76,23 @@ class SofiaThread {
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
   [[nodiscard]] Nua create_nua(const std::string& url);
-  void answer_options(nua_handle_t* handle, bool own_handle);
+  void answer_options(nua_handle_t* handle, const sip_t* sip, bool own_handle);
   // Registrations (sip_register.cpp).
   void apply_registrations(const std::vector<Registration>& wanted);
   void forget_registration(LegRecord& record);
   void send_register(LegRecord& record);
   void on_register_response(int status, const char* phrase, LegRecord* record, const sip_t* sip,
                             bool removing);
+  // Who may call (sip_admission.cpp).
+  void apply_admission(AdmissionPolicy policy);
+  void update_source_filter(bool announce);
+  [[nodiscard]] std::string request_source() const;
+  // The account an INVITE or OPTIONS came from ("" for a trusted source);
+  // nullopt when it was refused or challenged (and answered).
+  std::optional<std::string> admit(nua_handle_t* handle, const sip_t* sip);
+  std::optional<std::string> authenticate(nua_handle_t* handle, const sip_t* sip,
+                                          RefusedRequest refused);
+  void report_refusal(RefusedRequest refused);
   // Call events (sip_legs.cpp).
   void on_invite(int status, nua_handle_t* handle, LegRecord* leg, const sip_t* sip);
   void on_ack(LegRecord* leg, const sip_t* sip);
@@ -95,6 +110,20 @@ class SofiaThread {
   void to_control(std::function<void(CallHandler&)> deliver);
 
   const std::atomic<bool>& accepting_;
+  int port_ = 0;
+  // Admission: SIP thread only.
+  AdmissionPolicy admission_;
+  std::string crypto_secret_;  // the digest nonces' key, new at each start
+  std::string digest_realm_;
+  std::unique_ptr<auth::DigestAuthenticator> digest_;
+  auth::FailureLockout lockout_;
+  std::optional<SourcePolicy> filtered_;  // what the socket filter does now; none: not in place
+  std::vector<int> filtered_sockets_;
+  std::uint64_t dropped_ = 0;  // by the kernel on those, last reported
+  SuTimer lockout_sweep_;
+  std::function<void(std::uint64_t)> dropped_counted_;
+  std::function<void(RefusedRequest)> request_refused_;
+  std::function<void(std::string)> filter_changed_;
   std::vector<Registration> registration_config_;  // those to register at start
   std::function<void(const std::string&, int, const std::string&, bool)> registration_changed_;
   std::vector<std::unique_ptr<LegRecord>> registrations_;  // SIP thread only

@@ -13,7 +13,26 @@ Stack::~Stack() = default;
 
 void Stack::start(CallHandler& handler) {
   if (sofia_) throw std::logic_error("sip: stack started twice");
-  sofia_ = std::make_unique<SofiaThread>(config_, accepting_, control_, handler);
+  sofia_ = std::make_unique<SofiaThread>(config_, admission_, accepting_, control_, handler);
+}
+
+void Stack::set_admission(AdmissionPolicy policy) {
+  admission_ = policy;
+  if (sofia_) sofia_->set_admission(std::move(policy));
+}
+
+std::string_view to_string(RefusedRequest::Action action) noexcept {
+  switch (action) {
+    case RefusedRequest::Action::dropped:
+      return "dropped";
+    case RefusedRequest::Action::rejected:
+      return "rejected";
+    case RefusedRequest::Action::challenged:
+      return "challenged";
+    case RefusedRequest::Action::auth_failed:
+      return "auth-failed";
+  }
+  return "unknown";
 }
 
 void Stack::stop() {

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "dialplan/plan.hpp"
+#include "gateway/auth/digest.hpp"
+#include "gateway/auth/trust_list.hpp"
 #include "gateway/sip/sip_call.hpp"
 #include "gateway/sip/wire_log.hpp"
 
@@ -31,6 +34,34 @@ struct Registration {
   friend bool operator==(const Registration&, const Registration&) = default;
 };
 
+// Who may place calls: the sources trusted by address, what an untrusted
+// one gets, and the accounts that may authenticate from anywhere.
+struct AdmissionPolicy {
+  std::shared_ptr<const auth::TrustList> trust = std::make_shared<auth::TrustList>();
+  dialplan::UntrustedAction untrusted = dialplan::UntrustedAction::drop;
+  std::string realm = "sipgw";
+  std::vector<auth::DigestAccount> accounts;
+};
+
+// A request the stack refused (or challenged) for who sent it, for the
+// operator's list of untrusted sources and the counters.
+struct RefusedRequest {
+  enum class Action : std::uint8_t {
+    dropped,     // the socket filter dropped it (seen by the observer)
+    rejected,    // 403 Forbidden, Reason: Q.850;cause=21
+    challenged,  // 401 with a digest challenge
+    auth_failed  // credentials refused: 403
+  };
+  Action action = Action::rejected;
+  std::string address;  // "127.0.0.9"
+  std::string method;   // "INVITE"
+  std::string request_uri;
+  std::string why;      // for the log: "untrusted", "wrong response (user pbx1)"...
+  bool locked = false;  // this failure locked the address out
+};
+
+[[nodiscard]] std::string_view to_string(RefusedRequest::Action action) noexcept;
+
 struct StackConfig {
   std::string bind = "127.0.0.1";
   int port = 5060;
@@ -42,6 +73,14 @@ struct StackConfig {
       registration_changed;
   // Every SIP message sent or received, on the control thread; empty: not traced.
   std::function<void(WireMessage)> message_traced;
+  // Requests refused for their source, and what the socket filter does
+  // ("dropping untrusted sources on 2 sockets", or why it cannot), on the
+  // control thread.
+  std::function<void(RefusedRequest)> request_refused;
+  std::function<void(std::string)> filter_changed;
+  // Packets the kernel dropped on the SIP sockets so far (looked at every
+  // few seconds; reported when it changed), on the control thread.
+  std::function<void(std::uint64_t)> dropped_counted;
 };
 
 class SofiaThread;
@@ -67,6 +106,10 @@ class Stack final : public SipLegs {
   // with expires 0), new or changed ones are registered. Any thread.
   void set_registrations(std::vector<Registration> registrations);
 
+  // Who may place calls from now on. Any thread; the first one set before
+  // start() applies from the first request.
+  void set_admission(AdmissionPolicy policy);
+
   void respond(LegId leg, Response response) override;
   void bye(LegId leg, const std::string& reason) override;
   // 0 when the stack is not running: no INVITE went out.
@@ -82,6 +125,7 @@ class Stack final : public SipLegs {
 
  private:
   StackConfig config_;
+  AdmissionPolicy admission_;
   boost::asio::io_context& control_;
   std::atomic<bool> accepting_{true};
   std::unique_ptr<SofiaThread> sofia_;

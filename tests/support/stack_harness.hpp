@@ -34,6 +34,12 @@ class RefuseEveryCall final : public sip::CallHandler {
 class StackHarness {
  public:
   explicit StackHarness(const sip::StackConfig& config) : stack_(config, io_), handler_(stack_) {
+    // The tests' peers are on this machine: trust loopback, as the demo does.
+    dialplan::Plan trusting;
+    trusting.trust.peers = {"127.0.0.0/8"};
+    sip::AdmissionPolicy admission;
+    admission.trust = std::make_shared<const auth::TrustList>(trusting, nullptr);
+    stack_.set_admission(std::move(admission));
     stack_.start(handler_);
     thread_ = std::thread([this] { io_.run(); });
   }

@@ -26,6 +26,7 @@ constexpr const char* kPstnRules =
 // as private-plan subscriber numbers; +1 numbers as national numbers.
 std::string plan(const std::string& p1234_route_name = "forwarded-p1234") {
   return R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [
     {"name": "t1", "backend": "loopback", "spans": ["span1"], "called_ton": "subscriber"},
     {"name": "t2", "backend": "loopback", "spans": ["span2"], "called_ton": "subscriber"}

@@ -23,6 +23,7 @@ std::string pstn_plan(const std::string& outbound_proxy = {}) {
   const std::string phone = "127.0.0.1:" + std::to_string(sipp_port());
   const std::string nobody = "127.0.0.1:" + std::to_string(sipp_port() + 8);
   return R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [
     {"name": "t1", "spans": ["span1"], "private_context": "p1234", "public_context": "+1212",
      "sip_peers": [")" +

@@ -26,11 +26,13 @@ void register_with_digest(Way way) {
       "127.0.0.1:" + std::to_string(through_proxy ? nobody_port : registrar_port);
   const std::string proxy = through_proxy ? "127.0.0.1:" + std::to_string(registrar_port) : "";
   const std::string without = R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [{"name": "t1", "spans": ["span1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}]
 })";
   const std::string plan = R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [{"name": "t1", "spans": ["span1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}],

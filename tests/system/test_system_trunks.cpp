@@ -12,6 +12,7 @@ namespace {
 
 TEST(SystemTrunks, ALoopbackT1TrunkRunsWithItsSwitchTypeLawAndChannels) {
   const std::string plan = R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [{"name": "t1", "spans": ["t1a"], "switchtype": "national", "law": "mulaw",
               "channels": "1-4", "called_ton": "subscriber"}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
@@ -46,6 +47,7 @@ TEST(SystemTrunks, ADahdiTrunkWithoutTheCardIsRefusedNamingTheField) {
       std::filesystem::temp_directory_path() / ("sipgw-trunks-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "plan.json") << R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [{"name": "card", "backend": "dahdi", "spans": ["1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["card"]}],
   "routes": [{"name": "all", "trunk_groups": ["A"]}]
@@ -93,6 +95,7 @@ TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndStartsTheTrunksOfAn
   }
   EXPECT_NE(log.find("no dialplan yet in " + dir.string() + "/sipgw.db"), std::string::npos) << log;
   std::ofstream(dir / "plan.json") << R"({
+  "trust": {"peers": ["127.0.0.1"]},
   "trunks": [{"name": "t1", "spans": ["span1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}]
