@@ -62,6 +62,41 @@ std::optional<UntrustedAction> parse_untrusted_action(std::string_view text) noe
   return std::nullopt;
 }
 
+std::string_view to_string(MediaEncryption mode) noexcept {
+  switch (mode) {
+    case MediaEncryption::none:
+      return "none";
+    case MediaEncryption::optional:
+      return "optional";
+    case MediaEncryption::required:
+      return "required";
+  }
+  return "unknown";
+}
+
+std::optional<MediaEncryption> parse_media_encryption(std::string_view text) noexcept {
+  for (const MediaEncryption mode :
+       {MediaEncryption::none, MediaEncryption::optional, MediaEncryption::required}) {
+    if (text == to_string(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
+MediaEncryption MediaEncryptionPolicy::for_peer(std::string_view peer) const {
+  if (const auto exact = peers.find(std::string(peer)); exact != peers.end()) return exact->second;
+  // "host:port" (a sip_peers entry) falls back to its host; an IPv6
+  // address in brackets keeps them ("[2001:db8::1]").
+  const auto colon = peer.rfind(':');
+  const bool has_port = colon != std::string_view::npos && colon > 0 &&
+                        (peer.front() == '[' ? peer[colon - 1] == ']' : peer.find(':') == colon);
+  if (has_port) {
+    if (const auto host = peers.find(std::string(peer.substr(0, colon))); host != peers.end()) {
+      return host->second;
+    }
+  }
+  return default_mode;
+}
+
 std::optional<Backend> parse_backend(std::string_view text) noexcept {
   for (const Backend backend : {Backend::loopback, Backend::dahdi}) {
     if (text == to_string(backend)) return backend;

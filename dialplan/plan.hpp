@@ -6,6 +6,7 @@
 // decides calls with a valid one, and the store and the export file hold it.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -177,6 +178,22 @@ struct Account {
   friend bool operator==(const Account&, const Account&) = default;
 };
 
+// Whether a call's audio with a SIP peer is SRTP (RFC 3711, keys by SDES,
+// RFC 4568): plain RTP only; SRTP whenever the peer offers or accepts it;
+// SRTP or no call. Keys travel only in SDP over TLS, so optional means
+// plain RTP over UDP and TCP, and required refuses calls without TLS.
+enum class MediaEncryption : std::uint8_t { none, optional, required };
+
+// The plan's media_encryption: a default, and the peers that differ, by
+// address or host name as the gateway sees them (an INVITE's source
+// address; a route's or trunk's sip_peers entry, with or without its port).
+struct MediaEncryptionPolicy {
+  MediaEncryption default_mode = MediaEncryption::none;
+  std::map<std::string, MediaEncryption> peers;
+  [[nodiscard]] MediaEncryption for_peer(std::string_view peer) const;
+  friend bool operator==(const MediaEncryptionPolicy&, const MediaEncryptionPolicy&) = default;
+};
+
 struct Plan {
   std::vector<Trunk> trunks;
   std::vector<TrunkGroup> trunk_groups;
@@ -186,6 +203,7 @@ struct Plan {
   std::vector<Credential> credentials;
   Trust trust;
   std::vector<Account> accounts;
+  MediaEncryptionPolicy media_encryption;
   // Every request the gateway sends goes through this proxy ("host" or
   // "host:port"), whatever its Request-URI says; empty: straight to it.
   std::string outbound_proxy;
@@ -201,6 +219,8 @@ struct Plan {
 [[nodiscard]] std::string_view to_string(PresentationRule rule) noexcept;
 [[nodiscard]] std::string_view to_string(UntrustedAction action) noexcept;
 [[nodiscard]] std::optional<UntrustedAction> parse_untrusted_action(std::string_view text) noexcept;
+[[nodiscard]] std::string_view to_string(MediaEncryption mode) noexcept;
+[[nodiscard]] std::optional<MediaEncryption> parse_media_encryption(std::string_view text) noexcept;
 [[nodiscard]] std::optional<Backend> parse_backend(std::string_view text) noexcept;
 [[nodiscard]] std::optional<PresentationRule> parse_presentation(std::string_view text) noexcept;
 

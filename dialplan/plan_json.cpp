@@ -314,6 +314,25 @@ Trust read_trust(const json& value) {
   return trust;
 }
 
+// "media_encryption": {"default": "none", "peers": {"127.0.0.1": "required"}}
+MediaEncryptionPolicy read_media_encryption(const json& value) {
+  Reader in(value, "media_encryption");
+  MediaEncryptionPolicy policy;
+  const std::string accepted =
+      names_of({MediaEncryption::none, MediaEncryption::optional, MediaEncryption::required});
+  in.choice("default", policy.default_mode, parse_media_encryption, accepted);
+  if (const json* peers = in.find("peers")) {
+    Reader each(*peers, in.path("peers"));
+    for (const auto& item : peers->items()) {
+      MediaEncryption mode{};
+      each.choice(item.key(), mode, parse_media_encryption, accepted);
+      policy.peers[item.key()] = mode;
+    }
+  }
+  in.refuse_unknown_fields();
+  return policy;
+}
+
 // An account comes with its password (hashed here, at once: the plan never
 // holds it) or with the digests an export wrote; not both.
 Account read_account(const json& value, const std::string& at, const std::string& realm) {
@@ -353,6 +372,9 @@ Plan read_plan(const json& document) {
   read_list(top, "accounts", plan.accounts, [&](const json& value, const std::string& at) {
     return read_account(value, at, plan.trust.realm);
   });
+  if (const json* media_encryption = top.find("media_encryption")) {
+    plan.media_encryption = read_media_encryption(*media_encryption);
+  }
   if (const json* screening = top.find("screening")) {
     Reader in(*screening, "screening");
     in.texts("blocked_callers", plan.screening.blocked_callers);
@@ -406,6 +428,10 @@ std::string plan_to_json(const Plan& plan) {
                                                 {"ha1_md5", a.ha1_md5},
                                                 {"ha1_sha256", a.ha1_sha256}});
   }
+  ordered_json peers = ordered_json::object();
+  for (const auto& [peer, mode] : plan.media_encryption.peers) peers[peer] = to_string(mode);
+  document["media_encryption"] =
+      ordered_json{{"default", to_string(plan.media_encryption.default_mode)}, {"peers", peers}};
   return document.dump(2) + "\n";
 }
 

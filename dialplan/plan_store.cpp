@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS trust_peers (position INTEGER PRIMARY KEY, peer TEXT 
 CREATE TABLE IF NOT EXISTS accounts (
   position INTEGER NOT NULL, name TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL,
   ha1_sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS media_encryption_peers (peer TEXT PRIMARY KEY, mode TEXT NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '3');
 )sql";
 
@@ -442,6 +443,30 @@ void save_setting(const sqlite::Database& db, const char* key, const std::string
   row.bind(1, std::string(key)).bind(2, value).run();
 }
 
+// The default in meta ("media_encryption"; absent: none, as before SRTP),
+// the peers that differ in a table of their own, made by kSchema in any
+// store of schema 3 when it is opened.
+void save_media_encryption(const sqlite::Database& db, const Plan& plan) {
+  save_setting(db, "media_encryption", std::string(to_string(plan.media_encryption.default_mode)));
+  Statement peer(db, "INSERT INTO media_encryption_peers (peer, mode) VALUES (?1, ?2)");
+  for (const auto& [name, mode] : plan.media_encryption.peers) {
+    peer.bind(1, name).bind(2, std::string(to_string(mode))).run();
+  }
+}
+
+void load_media_encryption(const sqlite::Database& db, Plan& plan) {
+  if (const std::string mode = load_setting(db, "media_encryption"); !mode.empty()) {
+    plan.media_encryption.default_mode =
+        parsed(parse_media_encryption(mode), "media_encryption", mode);
+  }
+  Statement peers(db, "SELECT peer, mode FROM media_encryption_peers ORDER BY peer");
+  while (peers.next_row()) {
+    const std::string mode = peers.text(1);
+    plan.media_encryption.peers[peers.text(0)] =
+        parsed(parse_media_encryption(mode), "media_encryption_peers.mode", mode);
+  }
+}
+
 std::vector<std::string> load_screening(const sqlite::Database& db, const char* list) {
   Statement rows(db, "SELECT number FROM screening WHERE list = ?1 ORDER BY position");
   rows.bind(1, std::string(list));
@@ -471,6 +496,7 @@ Plan PlanStore::load() const {
       plan.trust.untrusted = parsed(parse_untrusted_action(untrusted), "untrusted", untrusted);
     }
     if (std::string realm = load_setting(*db_, "realm"); !realm.empty()) plan.trust.realm = realm;
+    load_media_encryption(*db_, plan);
     db_->execute("COMMIT");
     return plan;
   } catch (const std::exception& error) {
@@ -486,7 +512,8 @@ void PlanStore::save(const Plan& plan) {
         "DELETE FROM trunks; DELETE FROM trunk_groups; DELETE FROM trunk_group_members; "
         "DELETE FROM routes; DELETE FROM route_groups; DELETE FROM screening; "
         "DELETE FROM registrations; DELETE FROM credentials; DELETE FROM trust_peers; "
-        "DELETE FROM accounts; DELETE FROM meta WHERE key = 'trust_migrated';");
+        "DELETE FROM accounts; DELETE FROM meta WHERE key = 'trust_migrated'; "
+        "DELETE FROM media_encryption_peers;");
     save_trunks(*db_, plan);
     save_groups(*db_, plan);
     save_routes(*db_, plan);
@@ -497,6 +524,7 @@ void PlanStore::save(const Plan& plan) {
     save_trust(*db_, plan);
     save_setting(*db_, "untrusted", std::string(to_string(plan.trust.untrusted)));
     save_setting(*db_, "realm", plan.trust.realm);
+    save_media_encryption(*db_, plan);
     db_->execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_saved', '1')");
     replace.commit();
   } catch (const std::exception& error) {

@@ -99,6 +99,7 @@ class Checker {
       check_credential(plan_.credentials[i], i);
     }
     check_trust();
+    check_media_encryption();
     check_unique_names("accounts", plan_.accounts);
     for (std::size_t i = 0; i < plan_.accounts.size(); ++i) check_account(plan_.accounts[i], i);
     if (!plan_.outbound_proxy.empty() && !is_host_port(plan_.outbound_proxy)) {
@@ -148,6 +149,7 @@ class Checker {
   void check_registration(const Registration& registration, std::size_t index);
   void check_credential(const Credential& credential, std::size_t index);
   void check_trust();
+  void check_media_encryption();
   void check_account(const Account& account, std::size_t index);
 
   const Plan& plan_;
@@ -221,6 +223,17 @@ void Checker::check_trust() {
   const auto& realm = plan_.trust.realm;
   if (realm.empty() || realm.size() > 64 || realm.find_first_of("\"\\\r\n") != std::string::npos) {
     error("trust.realm", "must be 1-64 characters without quotes, backslashes or line breaks");
+  }
+}
+
+// A peer is named as the gateway will look it up: an address (an INVITE's
+// source) or host[:port] (as routes and trunks write sip_peers).
+void Checker::check_media_encryption() {
+  for (const auto& [peer, mode] : plan_.media_encryption.peers) {
+    if (!IpAddress::parse(peer) && !is_host_port(peer)) {
+      error("media_encryption.peers[" + peer + "]",
+            "'" + peer + "' is not an address, a host name or host:port");
+    }
   }
 }
 

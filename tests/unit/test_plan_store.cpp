@@ -65,6 +65,9 @@ Plan full_plan() {
                 UntrustedAction::reject,
                 "gw.example.com"};
   plan.accounts = {{"pbx1", "gw.example.com", std::string(32, 'a'), std::string(64, 'b')}};
+  plan.media_encryption = {
+      MediaEncryption::optional,
+      {{"10.0.0.2", MediaEncryption::required}, {"pbx.example.com:5080", MediaEncryption::none}}};
   return plan;
 }
 
@@ -81,7 +84,8 @@ TEST(PlanJson, AnExportedPlanReadsBackTheSame) {
             "{\n    \"blocked_callers\": [],\n    \"blocked_destinations\": []\n  },\n  "
             "\"outbound_proxy\": \"\",\n  \"registrations\": "
             "[],\n  \"credentials\": [],\n  \"trust\": {\n    \"peers\": [],\n    "
-            "\"untrusted\": \"drop\",\n    \"realm\": \"sipgw\"\n  },\n  \"accounts\": []\n}\n");
+            "\"untrusted\": \"drop\",\n    \"realm\": \"sipgw\"\n  },\n  \"accounts\": [],\n  "
+            "\"media_encryption\": {\n    \"default\": \"none\",\n    \"peers\": {}\n  }\n}\n");
 }
 
 TEST(PlanJson, MissingFieldsTakeTheirDefaults) {
