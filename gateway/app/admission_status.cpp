@@ -103,10 +103,14 @@ void AdmissionStatus::hand_over() {
 std::string AdmissionStatus::announcement() const {
   std::string text = "trust: calls are taken from " + trust_->describe();
   if (accounts_ != 0) {
-    text += " and from " + std::to_string(accounts_) + " account(s) after a digest challenge";
+    text += " and from " + std::to_string(accounts_) +
+            " account(s) anywhere after a digest challenge; other sources are challenged and "
+            "refused 403 without an account's credentials (10 failures lock an address out for "
+            "5 minutes)";
+  } else {
+    text += "; requests from any other source are ";
+    text += untrusted_ == dialplan::UntrustedAction::drop ? "dropped" : "refused 403 (cause 21)";
   }
-  text += "; requests from any other source are ";
-  text += untrusted_ == dialplan::UntrustedAction::drop ? "dropped" : "refused 403 (cause 21)";
   if (migrated_) {
     text =
         "WARNING: the stored plan comes from a release without a trust list; nobody new is "
