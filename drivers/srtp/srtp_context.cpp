@@ -45,6 +45,9 @@ Status status_of(srtp_err_status_t status) {
     case srtp_err_status_ok:
       return Status::ok;
     case srtp_err_status_auth_fail:
+    // SRTCP whose E flag says "not encrypted" where the suite encrypts:
+    // plain RTCP, most often. It fails the check as a forgery does.
+    case srtp_err_status_cant_check:
       return Status::auth_failed;
     case srtp_err_status_replay_fail:
     case srtp_err_status_replay_old:

@@ -146,6 +146,12 @@ TEST(Srtp, PlainRtpFailsAuthentication) {
   EXPECT_EQ(unprotect(receiver, plain), Status::auth_failed);
 }
 
+TEST(Srtp, PlainRtcpFailsAuthentication) {
+  Context receiver(Suite::aes_cm_128_hmac_sha1_80, Role::receiver, kKey);
+  Bytes plain = rtcp_packet();
+  EXPECT_EQ(unprotect(receiver, plain, true), Status::auth_failed);
+}
+
 TEST(Srtp, ReplayedPacketIsRefused) {
   Context sender(Suite::aes_cm_128_hmac_sha1_80, Role::sender, kKey);
   Context receiver(Suite::aes_cm_128_hmac_sha1_80, Role::receiver, kKey);
