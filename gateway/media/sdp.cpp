@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "gateway/media/sdes.hpp"
+
 namespace gw::media {
 namespace {
 
@@ -58,7 +60,64 @@ SessionDescription our_description(const LocalEndpoint& local, Origin& origin) {
   return sdp;
 }
 
+// The tag of the a=crypto line we write in our offers.
+constexpr int kOfferTag = 1;
+
+// SRTP for an answer: nothing, the offer's chosen line answered with our
+// key, or a refusal.
+std::optional<Rejection> answer_srtp(const SessionDescription& offer, const MediaSecurity& security,
+                                     Answer& answer) {
+  auto chosen = sdes::choose(offer, security);
+  if (auto* refused = std::get_if<Rejection>(&chosen)) return std::move(*refused);
+  const auto& usable = std::get<std::optional<sdes::Usable>>(chosen);
+  if (!usable) return std::nullopt;
+  if (security.local_key.size() != srtp::kMasterKeyBytes) return Rejection{"no SRTP key of ours"};
+  answer.sdp.audio_protocol =
+      "RTP/" + std::string(sdes::is_savp(offer.audio_protocol) ? "SAVP" : "AVP");
+  answer.sdp.crypto.push_back(sdes::line_for(usable->tag, usable->suite, security.local_key));
+  answer.media.srtp = SrtpKeys{usable->suite, security.local_key, usable->key};
+  return std::nullopt;
+}
+
+// SRTP from the answer to our offer: the answer's line must carry one of
+// our tags with its suite. Without one, an RTP/AVP offer ("best effort")
+// falls back to plain RTP and an RTP/SAVP one fails.
+std::variant<std::optional<SrtpKeys>, Rejection> accept_srtp(const SessionDescription& our_offer,
+                                                             const SessionDescription& answer) {
+  if (our_offer.crypto.empty()) return std::optional<SrtpKeys>{};
+  for (const auto& line : answer.crypto) {
+    const auto theirs = sdes::read(line);
+    if (!theirs) continue;
+    for (const auto& offered : our_offer.crypto) {
+      const auto ours = sdes::read(offered);
+      if (ours && ours->tag == theirs->tag && ours->suite == theirs->suite) {
+        return std::optional<SrtpKeys>{SrtpKeys{ours->suite, ours->key, theirs->key}};
+      }
+    }
+  }
+  if (sdes::is_savp(our_offer.audio_protocol)) {
+    return Rejection{"the answer has no a=crypto for our RTP/SAVP offer"};
+  }
+  return std::optional<SrtpKeys>{};
+}
+
 }  // namespace
+
+const char* to_string(Encryption encryption) noexcept {
+  switch (encryption) {
+    case Encryption::none:
+      return "none";
+    case Encryption::optional:
+      return "optional";
+    case Encryption::required:
+      return "required";
+  }
+  return "none";
+}
+
+bool can_offer(const MediaSecurity& security) noexcept {
+  return security.encryption != Encryption::required || security.secure_signalling;
+}
 
 const char* to_string(Direction direction) noexcept {
   switch (direction) {
@@ -106,11 +165,14 @@ bool SessionDescription::holds_us() const noexcept {
 std::variant<Answer, Rejection> answer_offer(const SessionDescription& offer,
                                              const MediaCapabilities& capabilities,
                                              const LocalEndpoint& local, Origin& origin,
-                                             Direction local_wish) {
+                                             Direction local_wish, const MediaSecurity& security) {
   if (offer.audio_port == 0 && offer.formats.empty())
     return Rejection{"the offer has no audio stream"};
-  if (offer.audio_protocol != "RTP/AVP" && offer.audio_protocol != "RTP/AVPF")
-    return Rejection{"audio over " + offer.audio_protocol + " is not supported (RTP/AVP only)"};
+  if (offer.audio_protocol != "RTP/AVP" && offer.audio_protocol != "RTP/AVPF" &&
+      !sdes::is_savp(offer.audio_protocol)) {
+    return Rejection{"audio over " + offer.audio_protocol +
+                     " is not supported (RTP/AVP or RTP/SAVP only)"};
+  }
   const PayloadFormat* chosen = nullptr;
   Codec codec = Codec::pcmu;
   for (const auto& format : offer.formats) {
@@ -153,11 +215,12 @@ std::variant<Answer, Rejection> answer_offer(const SessionDescription& offer,
   answer.media.receive =
       answer.sdp.direction == Direction::sendrecv || answer.sdp.direction == Direction::recvonly;
   answer.media.ptime_ms = offer.ptime_ms.value_or(20);
+  if (auto refused = answer_srtp(offer, security, answer)) return std::move(*refused);
   return answer;
 }
 
 SessionDescription make_offer(const MediaCapabilities& capabilities, const LocalEndpoint& local,
-                              Origin& origin) {
+                              Origin& origin, const MediaSecurity& security) {
   SessionDescription offer = our_description(local, origin);
   offer.formats.reserve(capabilities.codecs.size() + 1);
   for (const auto codec : capabilities.codecs) offer.formats.push_back(format_for(codec));
@@ -167,6 +230,13 @@ SessionDescription make_offer(const MediaCapabilities& capabilities, const Local
   }
   offer.direction = Direction::sendrecv;
   offer.ptime_ms = capabilities.ptime_ms;
+  if (security.encryption != Encryption::none && security.secure_signalling &&
+      security.local_key.size() == srtp::kMasterKeyBytes) {
+    // One suite, the strongest tag: a second line would need a key of its own.
+    offer.crypto.push_back(
+        sdes::line_for(kOfferTag, srtp::Suite::aes_cm_128_hmac_sha1_80, security.local_key));
+    if (security.encryption == Encryption::required) offer.audio_protocol = "RTP/SAVP";
+  }
   return offer;
 }
 
@@ -201,6 +271,9 @@ std::variant<NegotiatedMedia, Rejection> accept_answer(const SessionDescription&
   media.send = (ours == Direction::sendrecv || ours == Direction::sendonly) && !null_address;
   media.receive = ours == Direction::sendrecv || ours == Direction::recvonly;
   media.ptime_ms = answer.ptime_ms.value_or(20);
+  auto srtp = accept_srtp(our_offer, answer);
+  if (auto* refused = std::get_if<Rejection>(&srtp)) return std::move(*refused);
+  media.srtp = std::move(std::get<std::optional<SrtpKeys>>(srtp));
   return media;
 }
 

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "drivers/srtp/srtp_context.hpp"
+
 namespace gw::media {
 
 enum class Direction : std::uint8_t { sendrecv, sendonly, recvonly, inactive };
@@ -28,6 +30,16 @@ struct PayloadFormat {
   friend bool operator==(const PayloadFormat&, const PayloadFormat&) = default;
 };
 
+// One a=crypto line of the audio stream (RFC 4568 9.1), as written: an SDES
+// key the writer will send with, under the suite it names.
+struct CryptoAttribute {
+  int tag = 0;
+  std::string suite;           // "AES_CM_128_HMAC_SHA1_80"
+  std::string key_params;      // "inline:BASE64KEY[|LIFETIME][|MKI:LENGTH]", ';' between keys
+  std::string session_params;  // what follows, verbatim; empty: none
+  friend bool operator==(const CryptoAttribute&, const CryptoAttribute&) = default;
+};
+
 // The first audio stream of an SDP body (further streams are kept only so
 // that an answer can reject them with port 0, as RFC 3264 6 requires).
 struct SessionDescription {
@@ -42,6 +54,7 @@ struct SessionDescription {
   std::vector<PayloadFormat> formats;  // in the m= line's order (preference)
   Direction direction = Direction::sendrecv;
   std::optional<int> ptime_ms;
+  std::vector<CryptoAttribute> crypto;  // in the m= section's order (preference)
   // Other m= lines (video, image...), as "media proto" with their own port;
   // an answer repeats them with port 0.
   struct OtherStream {
@@ -78,6 +91,15 @@ struct LocalEndpoint {
   std::uint16_t port = 0;
 };
 
+// SRTP agreed by SDES (RFC 4568): each side sends with the key it wrote in
+// its own a=crypto line, under the one suite both lines name.
+struct SrtpKeys {
+  srtp::Suite suite = srtp::Suite::aes_cm_128_hmac_sha1_80;
+  std::string send_key;     // ours: master key and salt, srtp::kMasterKeyBytes
+  std::string receive_key;  // the peer's
+  friend bool operator==(const SrtpKeys&, const SrtpKeys&) = default;
+};
+
 // The media both sides agreed on, as the RTP session needs it.
 struct NegotiatedMedia {
   Codec codec = Codec::pcmu;
@@ -88,6 +110,7 @@ struct NegotiatedMedia {
   bool send = true;     // we may send RTP to the peer
   bool receive = true;  // the peer may send RTP to us
   int ptime_ms = 20;
+  std::optional<SrtpKeys> srtp;  // nullopt: plain RTP
   friend bool operator==(const NegotiatedMedia&, const NegotiatedMedia&) = default;
 };
 
@@ -107,22 +130,55 @@ struct Origin {
   std::uint64_t version = 0;
 };
 
+// A SIP peer's media_encryption setting: plain RTP only; SRTP when the
+// peer offers or accepts it ("best effort"); SRTP or no call.
+enum class Encryption : std::uint8_t { none, optional, required };
+[[nodiscard]] const char* to_string(Encryption encryption) noexcept;
+
+// What a call's offer/answer may do about SRTP.
+struct MediaSecurity {
+  Encryption encryption = Encryption::none;  // the peer's setting
+  // The SDP travels over TLS. SDES keys are in the SDP's clear text, so
+  // without it (UDP, TCP) a=crypto lines are neither read nor written
+  // (RFC 4568 8.3): an offer's crypto counts as absent.
+  bool secure_signalling = false;
+  // Our master key and salt for this call (srtp::kMasterKeyBytes from a
+  // CSPRNG), written in our a=crypto line whenever SRTP is agreed.
+  std::string local_key;
+};
+
+// Whether an offer of ours can satisfy the peer's setting: a peer that
+// requires SRTP needs TLS to carry the key.
+[[nodiscard]] bool can_offer(const MediaSecurity& security) noexcept;
+
 // Answers a peer's offer: the first of the offer's formats we support (the
 // offerer's preference, RFC 3264 6.1), telephone-event when offered, the
 // reverse direction, other streams rejected with port 0. Rejection when no
-// audio stream or no common codec (the caller answers 488). Bumps
+// audio stream or no common codec (the caller answers 488). SRTP: the
+// first a=crypto line of the offer with a suite and key we take, answered
+// with the same tag and suite and security.local_key (RTP/SAVP stays
+// RTP/SAVP; crypto in an RTP/AVP offer is answered in kind, the common
+// "best effort" SRTP); Rejection when security.encryption requires SRTP and
+// there is none to take, and for RTP/SAVP without SRTP. Bumps
 // origin.version.
 [[nodiscard]] std::variant<Answer, Rejection> answer_offer(
     const SessionDescription& offer, const MediaCapabilities& capabilities,
-    const LocalEndpoint& local, Origin& origin, Direction local_wish = Direction::sendrecv);
+    const LocalEndpoint& local, Origin& origin, Direction local_wish = Direction::sendrecv,
+    const MediaSecurity& security = {});
 
-// Our offer (delayed offer: sent in the 200 OK, answered in the ACK). Bumps
+// Our offer (delayed offer: sent in the 200 OK, answered in the ACK). With
+// security.encryption optional or required and secure signalling, an
+// a=crypto line (AES_CM_128_HMAC_SHA1_80, security.local_key): under
+// RTP/SAVP when required, under RTP/AVP when optional. Bumps
 // origin.version.
 [[nodiscard]] SessionDescription make_offer(const MediaCapabilities& capabilities,
-                                            const LocalEndpoint& local, Origin& origin);
+                                            const LocalEndpoint& local, Origin& origin,
+                                            const MediaSecurity& security = {});
 
 // Checks the peer's answer against our offer: it must pick one of our codecs
-// and keep the stream. Rejection says why otherwise.
+// and keep the stream, and answer our a=crypto with one of our tags (an
+// RTP/AVP offer may be answered without: plain RTP). Rejection says why
+// otherwise.
 [[nodiscard]] std::variant<NegotiatedMedia, Rejection> accept_answer(
     const SessionDescription& our_offer, const SessionDescription& answer);
 

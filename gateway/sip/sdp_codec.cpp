@@ -1,5 +1,9 @@
 #include "gateway/sip/sdp_codec.hpp"
 
+#include <strings.h>
+
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <memory>
 
@@ -42,6 +46,41 @@ std::optional<int> ptime_of(const sdp_media_t& media) {
   return ms;
 }
 
+// "TAG SUITE KEY-PARAMS [SESSION-PARAMS]" of an a=crypto line (RFC 4568
+// 9.1; Sofia keeps the value as text). nullopt when its shape is wrong.
+std::optional<media::CryptoAttribute> crypto_of(const char* value) {
+  if (value == nullptr) return std::nullopt;
+  std::string_view rest(value);
+  std::array<std::string_view, 3> fields{};
+  for (auto& field : fields) {
+    rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+    const auto end = std::min(rest.find_first_of(" \t"), rest.size());
+    field = rest.substr(0, end);
+    rest.remove_prefix(end);
+    if (field.empty()) return std::nullopt;
+  }
+  media::CryptoAttribute crypto;
+  const auto [end, error] =
+      std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), crypto.tag);
+  if (error != std::errc() || end != fields[0].data() + fields[0].size() || fields[0].size() > 9 ||
+      crypto.tag < 0) {
+    return std::nullopt;
+  }
+  crypto.suite = fields[1];
+  crypto.key_params = fields[2];
+  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+  crypto.session_params = rest.substr(0, rest.find_last_not_of(" \t") + 1);
+  return crypto;
+}
+
+void read_crypto(const sdp_media_t& media, media::SessionDescription& sdp) {
+  for (const sdp_attribute_t* attribute = media.m_attributes; attribute != nullptr;
+       attribute = attribute->a_next) {
+    if (attribute->a_name == nullptr || ::strcasecmp(attribute->a_name, "crypto") != 0) continue;
+    if (auto crypto = crypto_of(attribute->a_value)) sdp.crypto.push_back(std::move(*crypto));
+  }
+}
+
 void read_audio(const sdp_media_t& media, media::SessionDescription& sdp) {
   sdp.audio_port = static_cast<std::uint16_t>(media.m_port);
   sdp.audio_protocol = text(media.m_proto_name);
@@ -51,6 +90,7 @@ void read_audio(const sdp_media_t& media, media::SessionDescription& sdp) {
   }
   sdp.direction = direction_of(media.m_mode);
   sdp.ptime_ms = ptime_of(media);
+  read_crypto(media, sdp);
   if (const sdp_connection_t* connection = sdp_media_connections(&media); connection != nullptr) {
     sdp.connection_address = text(connection->c_address);
     sdp.ipv6 = connection->c_addrtype == sdp_addr_ip6;
@@ -131,6 +171,10 @@ std::string render_sdp(const media::SessionDescription& sdp) {
       out += "a=fmtp:" + std::to_string(format.payload_type) + " " + format.fmtp + "\r\n";
   }
   if (sdp.ptime_ms) out += "a=ptime:" + std::to_string(*sdp.ptime_ms) + "\r\n";
+  for (const auto& crypto : sdp.crypto) {
+    out += "a=crypto:" + std::to_string(crypto.tag) + " " + crypto.suite + " " + crypto.key_params +
+           (crypto.session_params.empty() ? "" : " " + crypto.session_params) + "\r\n";
+  }
   out += std::string("a=") + media::to_string(sdp.direction) + "\r\n";
   // Streams we do not take are answered with port 0 (RFC 3264 6).
   for (const auto& other : sdp.other_streams) {
