@@ -52,6 +52,9 @@ SessionStats SessionCounters::snapshot() const noexcept {
   stats.rtcp_sent = rtcp_sent.load(relaxed);
   stats.rtcp_received = rtcp_received.load(relaxed);
   stats.jitter_ms = static_cast<double>(jitter_us.load(relaxed)) / 1000.0;
+  stats.srtp = srtp.load(relaxed);
+  stats.srtp_auth_failed = srtp_auth_failed.load(relaxed);
+  stats.srtp_replayed = srtp_replayed.load(relaxed);
   return stats;
 }
 
@@ -116,6 +119,7 @@ void RtpSession::stop() {
 }
 
 void RtpSession::apply(const NegotiatedMedia& media) {
+  apply_srtp(media.srtp);  // before media_ changes: it compares the keys with the last ones
   const bool peer_moved =
       media.remote_address != media_.remote_address || media.remote_port != media_.remote_port;
   const bool codec_changed = !applied_ || media.codec != media_.codec;
@@ -162,8 +166,10 @@ void RtpSession::receive_rtcp() {
         if (self->stopped_ || error == boost::asio::error::operation_aborted) return;
         // Reports are counted, and a sender report's time kept for our next
         // report to echo; nothing here adapts to them.
-        const auto datagram = std::span(self->rtcp_in_).first(error ? 0 : bytes);
-        if (!error && looks_like_rtcp(datagram)) {
+        std::size_t length = error ? 0 : bytes;
+        if (!error && !self->unprotect(self->rtcp_in_, length, true)) length = 0;
+        const auto datagram = std::span(self->rtcp_in_).first(length);
+        if (length != 0 && looks_like_rtcp(datagram)) {
           self->counters_->rtcp_received.fetch_add(1, std::memory_order_relaxed);
           if (const auto sent_at = sender_report_time(datagram)) {
             self->their_report_time_ = sent_at;
@@ -199,8 +205,10 @@ void RtpSession::send_report() {
   info.packets = static_cast<std::uint32_t>(counters_->rtp_sent.load(std::memory_order_relaxed));
   info.octets = static_cast<std::uint32_t>(octets_sent_);
   std::array<std::byte, 512> report{};
-  const std::size_t length = build_sender_report(info, report_block(), setup_.cname, report);
-  if (length == 0) return;
+  std::size_t length =
+      build_sender_report(info, report_block(), setup_.cname,
+                          std::span(report).first(report.size() - srtp::kMaxTrailerBytes));
+  if (length == 0 || !protect(report, length, true)) return;
   boost::system::error_code error;
   rtcp_.send_to(boost::asio::buffer(report.data(), length), *destination, 0, error);
   if (!error) counters_->rtcp_sent.fetch_add(1, std::memory_order_relaxed);
@@ -244,16 +252,23 @@ std::optional<RtpSession::udp::endpoint> RtpSession::rtp_destination() const {
 void RtpSession::send_rtp(const RtpHeader& header, std::span<const std::byte> payload) {
   const auto destination = rtp_destination();
   if (!destination) return;
-  std::array<std::byte, kRtpHeaderBytes + JitterBuffer::kFrameSamples> packet{};
-  const std::size_t length = build_rtp(header, payload, packet);
-  if (length == 0) return;
+  constexpr std::size_t kPlainBytes = kRtpHeaderBytes + JitterBuffer::kFrameSamples;
+  std::array<std::byte, kPlainBytes + srtp::kMaxTrailerBytes> packet{};
+  const std::size_t plain_length = build_rtp(header, payload, std::span(packet).first(kPlainBytes));
+  if (plain_length == 0) return;
+  // The pcap keeps the packet as RTP, before SRTP encrypts it in place.
+  const bool capture = !counters_->capture.full();
+  std::array<std::byte, kPlainBytes> plain{};
+  if (capture) std::copy_n(packet.begin(), plain_length, plain.begin());
+  std::size_t length = plain_length;
+  if (!protect(packet, length, false)) return;
   boost::system::error_code error;
   // Non-blocking: a full socket buffer drops the packet, as the network would.
   rtp_.send_to(boost::asio::buffer(packet.data(), length), *destination, 0, error);
   if (error) return;
-  if (!counters_->capture.full()) {
+  if (capture) {
     counters_->capture.add(true, destination->address().to_string(), destination->port(),
-                           rtp_.local_endpoint(error).port(), std::span(packet).first(length));
+                           rtp_.local_endpoint(error).port(), std::span(plain).first(plain_length));
   }
   counters_->rtp_sent.fetch_add(1, std::memory_order_relaxed);
   octets_sent_ += payload.size();

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "drivers/dsp/dsp.hpp"
+#include "drivers/srtp/srtp_context.hpp"
 #include "drivers/tdm/span.hpp"
 #include "gateway/media/interarrival_jitter.hpp"
 #include "gateway/media/jitter_buffer.hpp"
@@ -45,7 +46,12 @@ struct SessionCounters {
   std::atomic<std::uint64_t> rtcp_sent{0};
   std::atomic<std::uint64_t> rtcp_received{0};
   std::atomic<std::uint64_t> jitter_us{0};  // the peer's interarrival jitter
-  RtpCapture capture;                       // the first packets both ways, for the call's pcap
+  std::atomic<bool> srtp{false};            // the session protects its RTP and RTCP
+  std::atomic<std::uint64_t> srtp_auth_failed{0};
+  std::atomic<std::uint64_t> srtp_replayed{0};
+  // The first packets both ways, for the call's pcap: as RTP, decrypted
+  // when the call is SRTP, so that Wireshark plays the call.
+  RtpCapture capture;
   [[nodiscard]] SessionStats snapshot() const noexcept;
 };
 
@@ -86,6 +92,14 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   void send_rtp(const RtpHeader& header, std::span<const std::byte> payload);
   void notify_dtmf(char digit);
 
+  // session_srtp.cpp: SRTP and SRTCP (RFC 3711) when the call agreed on it.
+  void apply_srtp(const std::optional<SrtpKeys>& keys);
+  // In place; false: the packet must not go out (SRTP agreed, no context).
+  [[nodiscard]] bool protect(std::span<std::byte> buffer, std::size_t& length, bool rtcp);
+  // In place; false: drop the packet (counted when it failed
+  // authentication or was replayed).
+  [[nodiscard]] bool unprotect(std::span<std::byte> buffer, std::size_t& length, bool rtcp);
+
   // session_audio.cpp: the 20 ms path and what arrives from the peer.
   void watch_bearer();
   void on_bearer_readable();
@@ -93,7 +107,7 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   void send_block(std::span<const std::byte> block);
   void send_events(std::string_view changes);
   void play_frame(std::span<std::byte> out);
-  void on_rtp(std::span<const std::byte> datagram);
+  void on_rtp(std::span<std::byte> datagram);  // decrypted in place when SRTP
   void on_event_packet(const RtpView& packet);
   void build_tables();
   void publish_counters();
@@ -116,6 +130,9 @@ class RtpSession : public std::enable_shared_from_this<RtpSession> {
   std::optional<udp::endpoint> sdp_remote_;  // nullopt: 0.0.0.0 or port 0
   std::optional<udp::endpoint> latched_;     // where the peer's RTP comes from
   std::optional<udp::endpoint> rtcp_latched_;
+  // SRTP: each direction's context, made from the keys in media_.srtp.
+  std::optional<srtp::Context> srtp_send_;
+  std::optional<srtp::Context> srtp_receive_;
 
   // The B-channel.
   std::unique_ptr<tdm::Channel> bearer_;

@@ -154,8 +154,13 @@ void RtpSession::play_frame(std::span<std::byte> out) {
   }
 }
 
-void RtpSession::on_rtp(std::span<const std::byte> datagram) {
+void RtpSession::on_rtp(std::span<std::byte> received) {
   if (!media_.receive) return;  // we asked the peer not to send
+  // SRTP is checked first: a forged or replayed packet neither latches the
+  // peer's address nor reaches the jitter buffer.
+  std::size_t length = received.size();
+  if (!unprotect(received, length, false)) return;
+  const std::span<const std::byte> datagram = received.first(length);
   const auto packet = parse_rtp(datagram);
   if (!packet) return;
   const int type = packet->header.payload_type;
