@@ -83,6 +83,13 @@ std::optional<MediaEncryption> parse_media_encryption(std::string_view text) noe
 }
 
 MediaEncryption MediaEncryptionPolicy::for_peer(std::string_view peer) const {
+  // A peer written as a URI ("sips:pbx.example.com", "host;transport=tls")
+  // is looked up by its host[:port].
+  for (const std::string_view scheme : {"sip:", "sips:"}) {
+    if (peer.starts_with(scheme)) peer.remove_prefix(scheme.size());
+  }
+  peer = peer.substr(0, peer.find(';'));
+  if (peer.empty()) return default_mode;
   if (const auto exact = peers.find(std::string(peer)); exact != peers.end()) return exact->second;
   // "host:port" (a sip_peers entry) falls back to its host; an IPv6
   // address in brackets keeps them ("[2001:db8::1]").

@@ -186,7 +186,8 @@ enum class MediaEncryption : std::uint8_t { none, optional, required };
 
 // The plan's media_encryption: a default, and the peers that differ, by
 // address or host name as the gateway sees them (an INVITE's source
-// address; a route's or trunk's sip_peers entry, with or without its port).
+// address; a route's or trunk's sip_peers entry, with or without its port,
+// scheme and URI parameters).
 struct MediaEncryptionPolicy {
   MediaEncryption default_mode = MediaEncryption::none;
   std::map<std::string, MediaEncryption> peers;

@@ -507,10 +507,16 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
   std::uint64_t late = 0;
   double jitter_max_ms = 0.0;
   double jitter_sum_ms = 0.0;
+  std::uint64_t srtp_calls = 0;
+  std::uint64_t auth_failed = 0;
+  std::uint64_t replayed = 0;
   for (const auto& call : calls) {
     received += call.rtp_received;
     lost += call.rtp_lost;
     late += call.late_dropped;
+    srtp_calls += call.srtp ? 1 : 0;
+    auth_failed += call.srtp_auth_failed;
+    replayed += call.srtp_replayed;
     jitter_max_ms = std::max(jitter_max_ms, call.rtp_jitter_ms);
     jitter_sum_ms += call.rtp_jitter_ms;
   }
@@ -528,6 +534,14 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
          "# TYPE sipgw_rtp_jitter_seconds gauge\n"
       << "sipgw_rtp_jitter_seconds{stat=\"max\"} " << jitter_max_ms / 1000.0 << '\n'
       << "sipgw_rtp_jitter_seconds{stat=\"mean\"} " << jitter_mean_ms / 1000.0 << '\n';
+  out << "# HELP sipgw_srtp_calls Calls in progress whose audio is SRTP.\n"
+         "# TYPE sipgw_srtp_calls gauge\nsipgw_srtp_calls "
+      << srtp_calls
+      << "\n# HELP sipgw_srtp_dropped_packets SRTP and SRTCP packets of the calls in progress "
+         "dropped unplayed: their authentication failed, or they were replayed.\n"
+         "# TYPE sipgw_srtp_dropped_packets gauge\n"
+      << "sipgw_srtp_dropped_packets{reason=\"auth-failed\"} " << auth_failed << '\n'
+      << "sipgw_srtp_dropped_packets{reason=\"replayed\"} " << replayed << '\n';
 }
 
 // Counted by what was done, never by address: a scan from many addresses

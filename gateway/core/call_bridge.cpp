@@ -177,12 +177,13 @@ void CallBridge::answer_reinvite(Call& call, const sip::Body& offer) {
   const auto local = media_.local_endpoint(*call.media);
   if (!offer.sdp) {
     // No SDP: we offer, the ACK answers (RFC 3261 14.2).
-    call.our_offer = media::make_offer(config_.capabilities, local, call.origin);
+    call.our_offer = media::make_offer(config_.capabilities, local, call.origin, call.security);
     response.sdp = call.our_offer;
     sip_.respond(call.leg, std::move(response));
     return;
   }
-  auto answer = media::answer_offer(*offer.sdp, config_.capabilities, local, call.origin);
+  auto answer = media::answer_offer(*offer.sdp, config_.capabilities, local, call.origin,
+                                    media::Direction::sendrecv, call.security);
   if (const auto* rejected = std::get_if<media::Rejection>(&answer)) {
     // The call goes on as it was (RFC 3261 14.2).
     response.status = 488;

@@ -68,6 +68,9 @@ struct CallSummary {
   std::uint64_t rtp_lost = 0;
   std::uint64_t late_dropped = 0;
   double rtp_jitter_ms = 0.0;
+  bool srtp = false;                   // the audio is SRTP (RFC 3711)
+  std::uint64_t srtp_auth_failed = 0;  // SRTP/SRTCP packets dropped: authentication failed
+  std::uint64_t srtp_replayed = 0;     // ... or replayed
 };
 
 struct BridgeConfig {
@@ -151,6 +154,9 @@ class CallBridge final : public sip::CallHandler {
   void alert_pstn_caller(Call& call, int status, BridgeState before, bool audio);
   void end_for_pstn(Call& call, isdn::Cause cause);
   void rekey(Call& call, sip::LegId leg);
+  // SRTP for a call with `peer` (the plan's media_encryption), its SDP over
+  // TLS or not; a fresh key of ours when SRTP may be agreed.
+  [[nodiscard]] media::MediaSecurity security_for(const std::string& peer, bool secure) const;
 
   struct GroupState;
 

@@ -69,6 +69,8 @@ void CallBridge::start_media(Call& call) {
     note_call(call, "B-channel ", pri.timeslot(call.isdn), " would not open: ", error.message());
     return;
   }
+  if (call.negotiated.srtp)
+    note_call(call, "audio is SRTP ", srtp::to_string(call.negotiated.srtp->suite));
   media_.start(*call.media, call.negotiated, std::move(bearer), pri.law());
 }
 
@@ -129,6 +131,12 @@ void CallBridge::release_media(Call& call) {
     call.record.rtp_received = stats->rtp_received;
     call.record.rtp_lost = stats->rtp_lost;
     call.record.rtp_jitter_ms = stats->jitter_ms;
+    // What SRTP refused is not in the record's columns: the journal has it.
+    if (stats->srtp) {
+      note_call(call, "SRTP: ", stats->rtp_received, " packets received, ", stats->srtp_auth_failed,
+                " failed authentication, ", stats->srtp_replayed,
+                " replayed (dropped, not played)");
+    }
   }
   if (config_.rtp_captured && media_.started(*call.media)) {
     config_.rtp_captured(call.record.call_id, media_.captured(*call.media));
@@ -244,6 +252,9 @@ std::vector<CallSummary> CallBridge::calls() const {
       summary.rtp_lost = stats->rtp_lost;
       summary.late_dropped = stats->late_dropped;
       summary.rtp_jitter_ms = stats->jitter_ms;
+      summary.srtp = stats->srtp;
+      summary.srtp_auth_failed = stats->srtp_auth_failed;
+      summary.srtp_replayed = stats->srtp_replayed;
     }
   }
   return summaries;

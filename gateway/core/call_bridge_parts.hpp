@@ -51,6 +51,7 @@ struct CallBridge::Call {
   std::optional<media::Answer> answer;                 // to the caller's offer
   std::optional<media::SessionDescription> our_offer;  // sent, its answer still to come
   media::NegotiatedMedia negotiated;
+  media::MediaSecurity security;  // SRTP as the peer's setting and the transport allow
   CallRecord record;
   dialplan::Decision decision;
   std::size_t group = 0;     // index in decision.groups of the group now tried

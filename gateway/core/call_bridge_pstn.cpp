@@ -140,20 +140,28 @@ void CallBridge::prepare_invite(Call& call, const isdn::IncomingCall& details) {
     invite.diversion_counter = details.redirecting->count;
   }
   invite.outbound_proxy = router_->plan().outbound_proxy;
-  call.our_offer =
-      media::make_offer(config_.capabilities, media_.local_endpoint(*call.media), call.origin);
-  invite.offer = *call.our_offer;
   call.record.call_id = invite.call_id;
 }
 
-// Sends the INVITE to decision.sip->peers[call.peer] with the plan's
-// credentials and those of a registration at that peer, and files the call
-// under its new leg.
+// Sends the INVITE to decision.sip->peers[call.peer] (passing over peers
+// that require SRTP where no TLS can carry its key) with our offer for that
+// peer, the plan's credentials and those of a registration at that peer,
+// and files the call under its new leg.
 bool CallBridge::invite_next_peer(Call& call) {
   const dialplan::SipChoice& sip = *call.decision.sip;
+  for (; call.peer < sip.peers.size(); ++call.peer) {
+    const std::string uri = sip::telephone_uri(sip.request_user, sip.peers[call.peer]);
+    call.security = security_for(sip.peers[call.peer], sip::is_secure_uri(uri));
+    if (media::can_offer(call.security)) break;
+    note_call(call, "", sip.peers[call.peer],
+              " requires SRTP, and its keys travel only in SDP over TLS: not tried");
+  }
   if (call.peer >= sip.peers.size()) return false;
   const std::string& peer = sip.peers[call.peer];
   call.invite.request_uri = sip::telephone_uri(sip.request_user, peer);
+  call.our_offer = media::make_offer(config_.capabilities, media_.local_endpoint(*call.media),
+                                     call.origin, call.security);
+  call.invite.offer = *call.our_offer;
   call.invite.credentials.clear();
   for (const auto& credential : router_->plan().credentials) {
     call.invite.credentials.push_back({credential.realm, credential.user, credential.password});

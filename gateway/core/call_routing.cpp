@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "drivers/crypto/hash.hpp"
 #include "gateway/core/call_bridge_parts.hpp"
 #include "gateway/core/cause_map.hpp"
 
@@ -129,12 +130,19 @@ void CallBridge::route_call(Call& call, const sip::InviteRequest& request,
       break;
   }
   call.record.route = call.decision.route;
+  call.security = security_for(request.source_address, request.secure);
+  // A delayed offer is answered with our offer, which needs TLS to carry a key.
+  if (!request.offer.sdp && !media::can_offer(call.security)) {
+    return refuse(call, 488, isdn::Cause::bearer_capability_not_implemented,
+                  "SRTP is required, and its keys travel only in SDP over TLS");
+  }
   std::error_code no_port;
   call.media = media_.allocate(no_port);
   if (!call.media) return refuse(call, 503, isdn::Cause::resource_unavailable, "no RTP port free");
   if (request.offer.sdp) {
     auto answer = media::answer_offer(*request.offer.sdp, config_.capabilities,
-                                      media_.local_endpoint(*call.media), call.origin);
+                                      media_.local_endpoint(*call.media), call.origin,
+                                      media::Direction::sendrecv, call.security);
     if (const auto* rejected = std::get_if<media::Rejection>(&answer))
       return refuse(call, 488, isdn::Cause::bearer_capability_not_implemented, rejected->reason);
     call.answer = std::get<media::Answer>(std::move(answer));
@@ -230,6 +238,27 @@ bool CallBridge::fail_over(Call& call, isdn::Cause& cause) {
   if (!place_call(call, cause)) return false;
   update_capacity();
   return advance(call, BridgeEvent::isdn_failover);
+}
+
+media::MediaSecurity CallBridge::security_for(const std::string& peer, bool secure) const {
+  media::MediaSecurity security;
+  switch (router_->plan().media_encryption.for_peer(peer)) {
+    case dialplan::MediaEncryption::none:
+      security.encryption = media::Encryption::none;
+      break;
+    case dialplan::MediaEncryption::optional:
+      security.encryption = media::Encryption::optional;
+      break;
+    case dialplan::MediaEncryption::required:
+      security.encryption = media::Encryption::required;
+      break;
+  }
+  security.secure_signalling = secure;
+  // One key per call, for our SRTP in both offer and answer, never reused.
+  if (security.encryption != media::Encryption::none && secure) {
+    security.local_key = crypto::random_bytes(srtp::kMasterKeyBytes);
+  }
+  return security;
 }
 
 void CallBridge::leave_group(Call& call) {

@@ -4,9 +4,11 @@
 // stack delivers CallHandler calls on the control thread; SipLegs may be
 // called from any thread and runs the work on the SIP thread.
 
+#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/media/sdp.hpp"
@@ -54,6 +56,9 @@ struct InviteRequest {
   std::string source;          // where the request came from, "udp:127.0.0.1:5062"
   std::string source_address;  // its address alone, "127.0.0.1"
   std::string account;         // the account it authenticated as; empty: a trusted source
+  // It came over TLS (its Via says SIP/2.0/TLS): the SDP of this dialog may
+  // carry SRTP keys (RFC 4568 8.3), read and answered. False over UDP, TCP.
+  bool secure = false;
   Body offer;
 };
 
@@ -69,6 +74,14 @@ struct InviteRequest {
   const bool telephone =
       (!user.empty() && user.front() == '+') || user.find(";phone-context=") != std::string::npos;
   return "sip:" + user + "@" + host + (telephone ? ";user=phone" : "");
+}
+
+// Whether requests to `uri` go over TLS, so that their SDP may carry SRTP
+// keys: a sips: URI, or transport=tls (RFC 3261 19.1.1, any case).
+[[nodiscard]] inline bool is_secure_uri(std::string_view uri) {
+  std::string lower(uri);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.starts_with("sips:") || lower.find(";transport=tls") != std::string::npos;
 }
 
 class CallHandler {

@@ -249,6 +249,9 @@ InviteRequest read_invite(LegId id, const sip_t* sip) {
   request.diversion = diversion_of(sip);
   if (!request.diversion) request.diversion = history_info_of(sip);
   request.source = source_of(sip);
+  // The sender's own Via names the transport it sent on; a peer that wrote
+  // TLS over plain TCP or UDP would only expose its own call's keys.
+  request.secure = request.source.starts_with("TLS:") || request.source.starts_with("tls:");
   if (sip->sip_via != nullptr) {
     const char* received = sip->sip_via->v_received;
     request.source_address = text(received != nullptr ? received : sip->sip_via->v_host);

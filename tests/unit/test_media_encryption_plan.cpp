@@ -70,6 +70,8 @@ TEST(MediaEncryptionPlan, APeerIsFoundByAddressOrHostElseTheDefault) {
   EXPECT_EQ(policy.for_peer("pbx.example.com"), MediaEncryption::optional);
   EXPECT_EQ(policy.for_peer("[2001:db8::1]:5061"), MediaEncryption::none);
   EXPECT_EQ(policy.for_peer("2001:db8::1"), MediaEncryption::optional);
+  EXPECT_EQ(policy.for_peer("sips:127.0.0.1:5061"), MediaEncryption::required);
+  EXPECT_EQ(policy.for_peer("127.0.0.1:5061;transport=tls"), MediaEncryption::required);
   EXPECT_EQ(policy.for_peer(""), MediaEncryption::optional);
   EXPECT_EQ(policy.for_peer(":5060"), MediaEncryption::optional);
 }
