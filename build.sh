@@ -8,9 +8,9 @@ ROOT=$(pwd)
 JOBS=$(nproc)
 
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
-  libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev
+  libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev libsrtp2-dev
   libgtest-dev libgmock-dev)
-TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev
+TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev baresip-core
   qemu-system-x86 busybox-static cpio kmod)
 
 install_missing() {
