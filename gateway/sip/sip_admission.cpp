@@ -137,6 +137,15 @@ std::optional<std::string> SofiaThread::admit(nua_handle_t* handle, const sip_t*
   } else {
     refused.why = "untrusted source";
   }
+  if (admission_.untrusted == dialplan::UntrustedAction::drop && refused.method != "INVITE") {
+    // Here only because accounts let untrusted sources through the filter.
+    // A 408 to a non-INVITE is never sent (NTA follows RFC 4320): the
+    // transaction ends and the scanner hears nothing.
+    refused.action = RefusedRequest::Action::dropped;
+    nua_respond(handle, SIP_408_REQUEST_TIMEOUT, NUTAG_WITH_THIS(nua_), TAG_END());
+    report_refusal(std::move(refused));
+    return std::nullopt;
+  }
   refused.action = RefusedRequest::Action::rejected;
   nua_respond(handle, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(nua_),
               SIPTAG_REASON_STR("Q.850;cause=21;text=\"Call rejected\""), TAG_END());
