@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "web/tls_identity.hpp"
+
 namespace gw::app {
 namespace {
 
@@ -124,6 +126,17 @@ sip::StackConfig Gateway::sip_config(const dialplan::Plan& plan) {
   sip::StackConfig config;
   config.bind = options_.bind;
   config.port = options_.sip_port;
+  config.tls_port = options_.sip_tls_port;
+  if (config.tls_port != 0) {
+    const auto tls = web::ensure_sip_tls_folder(options_.data_dir + "/sip-tls", options_.bind);
+    config.tls_directory = tls.directory;
+    // The operator must hear that the certificate is a made one (clients
+    // will not trust it) and where the site's own goes.
+    log_("sip: TLS certificate " + tls.subject + " until " + tls.not_after + " (" +
+         (tls.made ? "made now, self-signed: put the site's own agent.pem in " : "agent.pem in ") +
+         tls.directory + "); peers verified against " +
+         (tls.system_cas ? "the system's CAs" : tls.directory + "/cafile.pem"));
+  }
   config.registrations = RegistrationStatus::wanted_by(plan);
   config.message_traced = [stores = stores_.get()](const sip::WireMessage& message) {
     stores->trace_sip(message);
@@ -177,9 +190,10 @@ void Gateway::start() {
 
 std::string Gateway::describe() const {
   std::ostringstream out;
-  out << "SIP on udp and tcp " << options_.bind << ":" << options_.sip_port << ", RTP "
-      << options_.rtp_bind << " ports " << options_.rtp_port_min << "-" << options_.rtp_port_max
-      << "\n"
+  out << "SIP on udp and tcp " << options_.bind << ":" << options_.sip_port;
+  if (options_.sip_tls_port != 0) out << ", tls " << options_.sip_tls_port;
+  out << ", RTP " << options_.rtp_bind << " ports " << options_.rtp_port_min << "-"
+      << options_.rtp_port_max << "\n"
       << spans_->spans().size() << " spans (" << spans_->loopback_count()
       << " loopback, wired to the simulated PSTN; " << spans_->dahdi_count() << " DAHDI)\n"
       << "call records: " << stores_->path()

@@ -39,8 +39,8 @@ std::optional<std::string> parse_int(const std::string& flag, const std::string&
 
 bool takes_value(const std::string& flag) {
   for (const char* known :
-       {"--bind", "--rtp-bind", "--data-dir", "--pstn-rules", "--sip-port", "--rtp-ports",
-        "--spans", "--media-workers", "--http-port", "--http-bind"}) {
+       {"--bind", "--rtp-bind", "--data-dir", "--pstn-rules", "--sip-port", "--sip-tls-port",
+        "--rtp-ports", "--spans", "--media-workers", "--http-port", "--http-bind"}) {
     if (flag == known) return true;
   }
   return false;
@@ -60,6 +60,8 @@ const char* usage_text() noexcept {
          "                     dahdi ones to the card\n"
          "  --bind ADDR        SIP (UDP and TCP) and RTP address (default 127.0.0.1)\n"
          "  --sip-port N       SIP port (default 5060)\n"
+         "  --sip-tls-port N   SIP over TLS port (default 5061; 0: none); the certificate\n"
+         "                     is DATA_DIR/sip-tls/agent.pem, made on the first start\n"
          "  --rtp-bind ADDR    RTP address when it differs from --bind\n"
          "  --rtp-ports LO-HI  RTP/RTCP port range (default 16384-32767)\n"
          "  --data-dir DIR     dialplan, call records, control socket (default /var/lib/sipgw)\n"
@@ -100,6 +102,8 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
       options.pstn_rules = value();
     } else if (flag == "--sip-port") {
       error = parse_int(flag, value(), 1, 65535, options.sip_port);
+    } else if (flag == "--sip-tls-port") {
+      error = parse_int(flag, value(), 0, 65535, options.sip_tls_port);
     } else if (flag == "--rtp-ports") {
       error = parse_port_range(value(), options);
     } else if (flag == "--spans") {
@@ -118,6 +122,8 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
   if (options.rtp_bind.empty()) options.rtp_bind = options.bind;
   if (options.http_bind.empty()) options.http_bind = options.bind;
   if (options.data_dir.empty()) return std::string("--data-dir: must not be empty");
+  if (options.sip_tls_port == options.sip_port)
+    return std::string("--sip-tls-port: must differ from --sip-port (0: no TLS)");
   return options;
 }
 

@@ -13,7 +13,8 @@ struct Options {
   bool help = false;
   std::string bind = "127.0.0.1";  // SIP, and RTP unless --rtp-bind says otherwise
   int sip_port = 5060;
-  std::string rtp_bind;  // empty: the SIP address
+  int sip_tls_port = 5061;  // SIP over TLS on --bind; 0: none
+  std::string rtp_bind;     // empty: the SIP address
   std::uint16_t rtp_port_min = 16384;
   std::uint16_t rtp_port_max = 32767;
   std::string data_dir = "/var/lib/sipgw";

@@ -84,7 +84,11 @@ void SofiaThread::update_source_filter(bool announce) {
   if (filtered_ && *filtered_ == wanted && !announce) return;
   const auto program = compile_source_filter(wanted);
   std::string problem;
-  const auto sockets = sip_sockets(port_);
+  auto sockets = sip_sockets(port_);
+  if (tls_port_ != 0) {
+    const auto tls = sip_sockets(tls_port_);
+    sockets.insert(sockets.end(), tls.begin(), tls.end());
+  }
   for (const int fd : sockets) {
     if (auto failed = attach_source_filter(fd, program); !failed.empty()) problem = failed;
   }

@@ -95,36 +95,75 @@ class LogRedirect {
   bool active_;
 };
 
-// Tries to bind UDP and TCP on the address the stack will use; empty when both
-// can, else the reason. Sofia's nua_create() leaks when it fails to bind, and
-// says less about why.
-std::string bind_problem(const StackConfig& config) {
+// "127.0.0.1:5060", "[::1]:5060".
+std::string host_port(const std::string& host, int port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// Sofia opens a TLS port without a certificate when agent.pem cannot be
+// read, and then fails every handshake ("no shared cipher"): the gateway
+// refuses to start instead.
+std::string tls_folder_problem(const std::string& directory) {
+  const std::string agent = directory + "/agent.pem";
+  if (::access(agent.c_str(), R_OK) == 0) return {};
+  return "TLS: cannot read " + agent + ": " +
+         std::error_code(errno, std::generic_category()).message();
+}
+
+// The socket address of `host`:`port`; nullopt when `host` is not an IP address.
+std::optional<std::pair<sockaddr_storage, socklen_t>> socket_address(const std::string& host,
+                                                                     int port) {
   sockaddr_storage address{};
-  socklen_t length = 0;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-  if (::inet_pton(AF_INET, config.bind.c_str(), &v4->sin_addr) == 1) {
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<std::uint16_t>(config.port));
-    length = sizeof *v4;
-  } else if (::inet_pton(AF_INET6, config.bind.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<std::uint16_t>(config.port));
-    length = sizeof *v6;
-  } else {
-    return "'" + config.bind + "' is not an IP address";
+    v4->sin_port = htons(static_cast<std::uint16_t>(port));
+    return std::pair{address, socklen_t{sizeof *v4}};
   }
-  for (const int type : {SOCK_DGRAM, SOCK_STREAM}) {
-    const UniqueFd probe(::socket(address.ss_family, type | SOCK_CLOEXEC, 0));
-    const int reuse = 1;
-    if (type == SOCK_STREAM)
-      ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
-    if (!probe || ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address), length) != 0) {
-      return std::string(type == SOCK_DGRAM ? "UDP: " : "TCP: ") +
-             std::error_code(errno, std::generic_category()).message();
-    }
+  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    return std::pair{address, socklen_t{sizeof *v6}};
+  }
+  return std::nullopt;
+}
+
+// Empty when a socket of `type` can bind `port`, else why not.
+std::string probe_bind(const std::string& host, int port, int type) {
+  auto address = socket_address(host, port);
+  if (!address) return "'" + host + "' is not an IP address";
+  const UniqueFd probe(::socket(address->first.ss_family, type | SOCK_CLOEXEC, 0));
+  const int reuse = 1;
+  if (type == SOCK_STREAM)
+    ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
+  if (!probe ||
+      ::bind(probe.get(), reinterpret_cast<sockaddr*>(&address->first), address->second) != 0) {
+    return std::error_code(errno, std::generic_category()).message();
   }
   return {};
+}
+
+// Tries to bind UDP and TCP on the address the stack will use, and TCP on
+// its TLS port; empty when all can, else the reason naming the address.
+// Sofia's nua_create() leaks when it fails to bind, and says less about why.
+std::string bind_problem(const StackConfig& config) {
+  const std::string sip = config.bind + ":" + std::to_string(config.port);
+  if (!socket_address(config.bind, config.port))
+    return "cannot listen on " + sip + ": '" + config.bind + "' is not an IP address";
+  if (auto problem = probe_bind(config.bind, config.port, SOCK_DGRAM); !problem.empty())
+    return "cannot listen on " + sip + ": UDP: " + problem;
+  if (auto problem = probe_bind(config.bind, config.port, SOCK_STREAM); !problem.empty())
+    return "cannot listen on " + sip + ": TCP: " + problem;
+  if (config.tls_port == 0) return {};
+  if (config.tls_port == config.port)
+    return "the TLS port " + std::to_string(config.tls_port) + " is the SIP port";
+  if (auto problem = probe_bind(config.bind, config.tls_port, SOCK_STREAM); !problem.empty()) {
+    return "cannot listen on " + config.bind + ":" + std::to_string(config.tls_port) +
+           ": TLS: " + problem;
+  }
+  return tls_folder_problem(config.tls_directory);
 }
 
 }  // namespace
@@ -134,6 +173,7 @@ SofiaThread::SofiaThread(const StackConfig& config, AdmissionPolicy admission,
                          CallHandler& handler)
     : accepting_(accepting),
       port_(config.port),
+      tls_port_(config.tls_port),
       admission_(std::move(admission)),
       crypto_secret_(crypto::random_bytes(32)),
       request_refused_(config.request_refused),
@@ -148,8 +188,7 @@ SofiaThread::SofiaThread(const StackConfig& config, AdmissionPolicy admission,
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!wake_fd_) throw std::runtime_error("sip: eventfd failed");
   if (const auto problem = bind_problem(config); !problem.empty()) {
-    throw std::runtime_error("sip: cannot listen on " + config.bind + ":" +
-                             std::to_string(config.port) + ": " + problem);
+    throw std::runtime_error("sip: " + problem);
   }
   std::promise<std::string> bound;
   auto result = bound.get_future();
@@ -239,7 +278,6 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   }
   root_ = root.get();
   const RootWait wake(root_, wake_fd_.get());
-  const std::string url = "sip:" + config.bind + ":" + std::to_string(config.port);
   if (message_traced_) {
     // tport prints each message through su_log's default log: take it there.
     wire_log_ = std::make_unique<WireLogAssembler>(
@@ -249,16 +287,15 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
         });
   }
   const LogRedirect log(wire_log_ ? this : nullptr);
-  Nua nua = create_nua(url);
+  Nua nua = create_nua(config);
   if (!nua) {
-    started("sip: cannot listen on " + url + " (address in use, or not this host's?)");
+    started("sip: cannot listen on " + host_port(config.bind, config.port) +
+            (config.tls_port != 0 ? " and TLS " + std::to_string(config.tls_port) : "") +
+            " (address in use, not this host's, or TLS files Sofia cannot use?)");
     return;
   }
   nua_ = nua.get();
-  local_host_ = config.bind + ":" + std::to_string(config.port);
-  if (config.bind.find(':') != std::string::npos) {
-    local_host_ = "[" + config.bind + "]:" + std::to_string(config.port);
-  }
+  local_host_ = host_port(config.bind, config.port);
   // Before anyone hears we are up: the filter from the first request on.
   apply_admission(admission_);
   started({});
@@ -272,9 +309,18 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   nua_ = nullptr;
 }
 
-Nua SofiaThread::create_nua(const std::string& url) {
+Nua SofiaThread::create_nua(const StackConfig& config) {
   sip_thread_.check("SofiaThread::create_nua");
+  const std::string url = "sip:" + host_port(config.bind, config.port);
+  const bool tls = config.tls_port != 0;
+  const std::string sips_url = "sips:" + host_port(config.bind, config.tls_port);
+  // A peer we reach over TLS must show a certificate that cafile.pem's CAs
+  // signed, for the host name we connect to (RFC 5922 7.1); a client of
+  // ours need not show one (NUA's policy is one for all peers).
   return Nua(nua_create(root_, nua_trampoline, this, NUTAG_URL(url.c_str()),
+                        TAG_IF(tls, NUTAG_SIPS_URL(sips_url.c_str())),
+                        TAG_IF(tls, NUTAG_CERTIFICATE_DIR(config.tls_directory.c_str())),
+                        TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_SUBJECTS_OUT)),
                         TAG_IF(message_traced_ != nullptr, TPTAG_LOG(1)),
                         // Call control answers SDP itself: no Sofia SOA.
                         NUTAG_MEDIA_ENABLE(0), NUTAG_APPL_METHOD("OPTIONS"), NUTAG_AUTOANSWER(0),

@@ -75,7 +75,7 @@ class SofiaThread {
 
  private:
   void run(const StackConfig& config, const std::function<void(std::string)>& started);
-  [[nodiscard]] Nua create_nua(const std::string& url);
+  [[nodiscard]] Nua create_nua(const StackConfig& config);
   void answer_options(nua_handle_t* handle, const sip_t* sip, bool own_handle);
   // Registrations (sip_register.cpp).
   void apply_registrations(const std::vector<Registration>& wanted);
@@ -111,6 +111,7 @@ class SofiaThread {
 
   const std::atomic<bool>& accepting_;
   int port_ = 0;
+  int tls_port_ = 0;  // 0: no TLS
   // Admission: SIP thread only.
   AdmissionPolicy admission_;
   std::string crypto_secret_;  // the digest nonces' key, new at each start

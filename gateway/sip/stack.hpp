@@ -65,6 +65,12 @@ struct RefusedRequest {
 struct StackConfig {
   std::string bind = "127.0.0.1";
   int port = 5060;
+  // SIP over TLS (RFC 3261 26) on its own port of `bind`; 0: none. Sofia
+  // reads its identity from `tls_directory`: agent.pem (the key and the
+  // certificate) and cafile.pem (the CAs a peer's certificate is verified
+  // against), as web::ensure_sip_tls_folder() makes them.
+  int tls_port = 0;
+  std::string tls_directory;
   int retry_after_seconds = 30;  // in a 503 when the gateway takes no calls
   std::vector<Registration> registrations;
   // Each final answer to a REGISTER (`removed`: to the one taking the
