@@ -11,7 +11,8 @@ PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev libsrtp2-dev
   libgtest-dev libgmock-dev)
 TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev baresip-core
-  qemu-system-x86 busybox-static cpio kmod)
+  qemu-system-x86 busybox-static cpio kmod
+  stunnel4 ca-certificates)  # SIP over TLS: stunnel is the TLS client (Debian's SIPp has no TLS)
 
 install_missing() {
   local missing=()
@@ -57,7 +58,7 @@ run_demo() {
   local data="$ROOT/build/demo-data" port=${SIP_PORT:-5060}
   mkdir -p "$data"
   : >"$data/sipgw.log"
-  build/gateway/app/sipgw --demo --bind 127.0.0.1 --sip-port "$port" --data-dir "$data" \
+  build/gateway/app/sipgw --demo --bind 127.0.0.1 --sip-port "$port" --sip-tls-port "$((port + 1))" --data-dir "$data" \
     > >(tee -a "$data/sipgw.log") 2>&1 &
   local gateway=$!
   trap 'kill $gateway 2>/dev/null; wait $gateway; exit 0' INT TERM

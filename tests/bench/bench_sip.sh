@@ -28,7 +28,7 @@ printf '9 answer ring=0ms\n* answer ring=0ms\n' >"$WORK/rules"
 RURI="sip:9000;phone-context=p1234@127.0.0.1;user=phone"
 
 start_gateway() {
-  "$SIPGW" --demo --quiet --bind 127.0.0.1 --sip-port $PORT --spans "$SPANS" \
+  "$SIPGW" --demo --quiet --bind 127.0.0.1 --sip-port $PORT --sip-tls-port 0 --spans "$SPANS" \
     --rtp-ports 30000-40000 --data-dir "$WORK/data" --pstn-rules "$WORK/rules" \
     >"$WORK/sipgw.log" 2>&1 &
   GATEWAY=$!

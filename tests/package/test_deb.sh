@@ -44,7 +44,7 @@ chroot "$ROOT" dpkg-query -W -f='${Conffiles}\n' sipgw | grep -q /etc/sipgw/sipg
 echo "### the daemon, started as the unit starts it, as user sipgw"
 for dir in proc dev; do mount --bind "/$dir" "$ROOT/$dir" && mounted+=("$ROOT/$dir"); done
 chroot --userspec=sipgw:sipgw "$ROOT" /usr/sbin/sipgw --data-dir /var/lib/sipgw --demo \
-  --bind 127.0.0.1 --sip-port "$PORT" --http-port $((PORT + 1)) --rtp-ports 40000-40099 \
+  --bind 127.0.0.1 --sip-port "$PORT" --sip-tls-port 0 --http-port $((PORT + 1)) --rtp-ports 40000-40099 \
   >"$ROOT/tmp/sipgw.log" 2>&1 &
 daemon=$!
 for _ in $(seq 200); do

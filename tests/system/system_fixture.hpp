@@ -113,6 +113,9 @@ class GatewayProcess {
   }
   // Its web page (HTTPS): one of the test's ports.
   [[nodiscard]] int http_port() const { return sip_port_ + 30; }
+  // Its SIP over TLS port: one of the test's too, not 5061, which suites
+  // running in parallel would all want.
+  [[nodiscard]] int tls_port() const { return sip_port_ + 35; }
 
   explicit GatewayProcess(const GatewaySetup& setup) {
     sip_port_ = sip_port_of_this_process();
@@ -122,13 +125,14 @@ class GatewayProcess {
     std::filesystem::create_directories(dir_);
     log_ = (dir_ / "sipgw.log").string();
     std::vector<std::string> args{
-        SIPGW_PATH,    "--demo",
-        "--bind",      "127.0.0.1",
-        "--sip-port",  std::to_string(sip_port_),
-        "--rtp-ports", std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
-        "--data-dir",  dir_.string(),
-        "--spans",     std::to_string(setup.spans),
-        "--http-port", std::to_string(http_port())};
+        SIPGW_PATH,       "--demo",
+        "--bind",         "127.0.0.1",
+        "--sip-port",     std::to_string(sip_port_),
+        "--rtp-ports",    std::to_string(rtp_low_) + "-" + std::to_string(rtp_low_ + 299),
+        "--data-dir",     dir_.string(),
+        "--spans",        std::to_string(setup.spans),
+        "--http-port",    std::to_string(http_port()),
+        "--sip-tls-port", std::to_string(tls_port())};
     if (!setup.pstn_rules.empty()) {
       std::ofstream(dir_ / "pstn.rules") << setup.pstn_rules;
       args.insert(args.end(), {"--pstn-rules", (dir_ / "pstn.rules").string()});

@@ -122,12 +122,27 @@ TEST(SystemService, TheDaemonSaysReadyPingsTheWatchdogAndSaysStopping) {
   const int port = GatewayProcess::sip_port_of_this_process() + 22;
   const int rtp_low = GatewayProcess::rtp_low_of_this_process();
   // WATCHDOG_USEC as systemd sets it for WatchdogSec=0.4: pings every 0.2 s.
-  const pid_t sipgw = spawn(
-      {"env", "NOTIFY_SOCKET=" + (dir / "notify").string(), "WATCHDOG_USEC=400000", SIPGW_PATH,
-       "--demo", "--spans", "1", "--bind", "127.0.0.1", "--sip-port", std::to_string(port),
-       "--rtp-ports", std::to_string(rtp_low) + "-" + std::to_string(rtp_low + 39), "--data-dir",
-       dir.string(), "--quiet", "--http-port", "0"},
-      (dir / "sipgw.log").string());
+  const pid_t sipgw = spawn({"env",
+                             "NOTIFY_SOCKET=" + (dir / "notify").string(),
+                             "WATCHDOG_USEC=400000",
+                             SIPGW_PATH,
+                             "--demo",
+                             "--spans",
+                             "1",
+                             "--bind",
+                             "127.0.0.1",
+                             "--sip-port",
+                             std::to_string(port),
+                             "--rtp-ports",
+                             std::to_string(rtp_low) + "-" + std::to_string(rtp_low + 39),
+                             "--data-dir",
+                             dir.string(),
+                             "--quiet",
+                             "--http-port",
+                             "0",
+                             "--sip-tls-port",
+                             "0"},
+                            (dir / "sipgw.log").string());
   ASSERT_NE(sipgw, 0);
   EXPECT_TRUE(notify.wait_for("READY=1", 15s)) << notify.all();
   EXPECT_GT(notify.count("STATUS=taking calls"), 0U) << notify.all();
@@ -227,7 +242,7 @@ TEST(SystemService, EveryLineOfACallReachesTheJournalWithItsLegAndCallId) {
       spawn({"env", "JOURNAL_STREAM=" + stream, SIPGW_PATH, "--demo", "--spans", "1", "--bind",
              "127.0.0.1", "--sip-port", std::to_string(port), "--rtp-ports",
              std::to_string(rtp_low) + "-" + std::to_string(rtp_low + 39), "--data-dir",
-             dir.string(), "--http-port", "0"},
+             dir.string(), "--http-port", "0", "--sip-tls-port", "0"},
             log);
   ASSERT_NE(sipgw, 0);
   ASSERT_TRUE(journal.wait_for("taking calls", 15s)) << journal.all() << read_text(log);

@@ -58,9 +58,10 @@ TEST(SystemTrunks, ADahdiTrunkWithoutTheCardIsRefusedNamingTheField) {
             0)
       << output;
   const int port = GatewayProcess::sip_port_of_this_process() + 20;
-  const int status = run_sipgw({"--bind", "127.0.0.1", "--sip-port", std::to_string(port),
-                                "--data-dir", dir.string(), "--http-port", "0"},
-                               (dir / "run.out").string(), &output);
+  const int status =
+      run_sipgw({"--bind", "127.0.0.1", "--sip-port", std::to_string(port), "--data-dir",
+                 dir.string(), "--http-port", "0", "--sip-tls-port", "0"},
+                (dir / "run.out").string(), &output);
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find("trunks[card].spans: DAHDI span 1: "), std::string::npos) << output;
   std::filesystem::remove_all(dir);
@@ -86,6 +87,8 @@ TEST(SystemTrunks, AFirstStartWithoutAPlanRunsSaysWhatToDoAndStartsTheTrunksOfAn
       "--rtp-ports",
       std::to_string(port + 200) + "-" + std::to_string(port + 239),
       "--http-port",
+      "0",
+      "--sip-tls-port",
       "0"};
   pid_t sipgw = spawn(start, (dir / "first.log").string());
   std::string log;

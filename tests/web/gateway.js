@@ -23,7 +23,7 @@ export class Gateway {
 
   async start() {
     this.process = spawn(SIPGW, ['--demo', '--bind', '127.0.0.1', '--sip-port', String(this.sipPort),
-      '--http-port', String(this.httpPort), '--rtp-ports', `${this.rtpLow}-${this.rtpLow + 19}`,
+      '--http-port', String(this.httpPort), '--sip-tls-port', '0', '--rtp-ports', `${this.rtpLow}-${this.rtpLow + 19}`,
       '--data-dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => { this.log += chunk.toString(); };
     this.process.stdout.on('data', collect);
