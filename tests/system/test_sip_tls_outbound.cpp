@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "gateway/sip/stack.hpp"
+#include "tests/support/sipp.hpp"
+#include "tests/system/stunnel.hpp"
 #include "tests/system/system_fixture.hpp"
 #include "web/tls_identity.hpp"
 
@@ -121,6 +123,14 @@ class TlsStack {
   std::thread thread_;
 };
 
+bool wait_for_tcp_listen(int port) {
+  for (int i = 0; i < 200; ++i) {
+    if (tcp_listening(port)) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
 sip::OutgoingInvite invite_to(const std::string& uri) {
   sip::OutgoingInvite invite;
   invite.request_uri = uri;
@@ -204,6 +214,45 @@ TEST_F(SipTlsOutbound, APeerWhoseCertificateNoTrustedCaSignedGetsNoCall) {
   EXPECT_EQ(seen.find("answered"), std::string::npos) << seen;
   EXPECT_EQ(theirs_->log().wait_for("invite", 0s).find("invite"), std::string::npos)
       << "the INVITE reached a peer that was not verified";
+}
+
+// Mutual TLS towards a peer that asks for our certificate: stunnel in
+// server mode with their identity, requiring a client certificate our
+// certificate.pem verifies, in front of a SIPp UAS over TCP. The whole
+// call (INVITE, ACK, BYE) goes through it.
+TEST_F(SipTlsOutbound, APeerThatAsksForOurCertificateGetsIt) {
+  start_ours(true);
+  const int relay = base_ + 9;
+  const int phone = base_ + 10;
+  StunnelService service;
+  service.client = false;
+  service.accept = "127.0.0.1:" + std::to_string(relay);
+  service.connect = "127.0.0.1:" + std::to_string(phone);
+  service.certificate = (dir_ / "theirs" / "agent.pem").string();
+  service.ca_file = (dir_ / "ours" / "certificate.pem").string();
+  const Stunnel stunnel(dir_ / "stunnel-server", service);
+  ASSERT_TRUE(stunnel.listening()) << stunnel.log();
+  const std::string peer = "localhost:" + std::to_string(relay) + ";transport=tls;maddr=127.0.0.1";
+  const auto sipp_args = SippCommand(std::string(SIPP_SCENARIOS) + "/uas_answer_tls.xml")
+                             .local_ip("127.0.0.1")
+                             .local_port(phone)
+                             .add({"-t", "t1"})
+                             .calls(1)
+                             .timeout("20s")
+                             .key("rtp_port", "9")
+                             .key("contact", "sip:bob@" + peer)
+                             .errors_to((dir_ / "uas.errors").string())
+                             .argv();
+  const pid_t sipp = spawn(sipp_args, (dir_ / "uas.out").string());
+  ASSERT_TRUE(wait_for_tcp_listen(phone));
+  const auto leg = ours_->stack().invite(invite_to("sip:7773660@" + peer));
+  const std::string seen = ours_->log().wait_for("answered", 20s);
+  EXPECT_NE(seen.find("answered"), std::string::npos) << seen << stunnel.log();
+  ours_->stack().bye(leg, "Q.850;cause=16");
+  EXPECT_EQ(wait_exit(sipp, 30s), 0) << read_text((dir_ / "uas.errors").string());
+  // stunnel verified the client certificate we showed.
+  EXPECT_NE(stunnel.log().find("Certificate accepted at depth=0"), std::string::npos)
+      << stunnel.log();
 }
 
 // Measured, Sofia-SIP 1.12.11: the names it checks are a certificate's DNS
