@@ -170,7 +170,7 @@ std::string AdmissionStatus::status_lines() const {
   out << "trust " << trust_->describe() << '\n'
       << "untrusted " << dialplan::to_string(untrusted_) << " accounts " << accounts_
       << (migrated_ ? " migrated-plan" : "") << '\n'
-      << "filter " << filter_state_ << " dropped " << dropped_ << '\n';
+      << "filter " << filter_state_ << " dropped " << dropped() << '\n';
   for (const auto& source : sources()) {
     out << "untrusted-source " << source.address << " count " << source.count << " last "
         << source.last_action << " " << age(source.last_seen) << " ago: " << source.last_request

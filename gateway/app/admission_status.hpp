@@ -47,7 +47,12 @@ class AdmissionStatus {
   void on_refused(const sip::RefusedRequest& refused);
   void on_filter(std::string state);
   void on_dropped(std::uint64_t total) { dropped_ = total; }
-  [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
+  // Dropped in the kernel, and silently by the stack (a non-INVITE while
+  // accounts let untrusted sources through the filter).
+  [[nodiscard]] std::uint64_t dropped() const noexcept {
+    const auto silent = counts_.find("dropped");
+    return dropped_ + (silent == counts_.end() ? 0 : silent->second);
+  }
 
   [[nodiscard]] const auth::TrustList& trust() const noexcept { return *trust_; }
   [[nodiscard]] dialplan::UntrustedAction untrusted() const noexcept { return untrusted_; }

@@ -176,6 +176,11 @@ test('five failed log-ins lock the user, even against the right password', async
   // The session opened before the lockout goes on working.
   const status = await request(gateway, 'GET', '/api/status', { cookie: session.cookie });
   assert.equal(status.status, 200);
+  // The trust list is part of the status: the demo trusts this machine only.
+  const { trust } = status.body;
+  assert.match(trust.peers, /^127\.0\.0\.0\/8 \(trust\.peers\)/);
+  assert.equal(trust.untrusted, 'drop');
+  assert.ok(Array.isArray(trust.untrusted_sources));
 });
 
 test('a finished call has its ladder and a pcap Wireshark decodes as SIP and Q.931', async () => {

@@ -70,6 +70,9 @@ test('log in: a wrong password is refused on the page, the right one shows the s
   await page.click('#login-form button[type=submit]');
   await page.locator('#spans [data-span="span1"] .pill.good', { hasText: 'D-channel up' }).waitFor();
   assert.equal(await page.locator('#spans [data-span="span1"] .ch').count(), 30);
+  // Whom the demo takes calls from, and what others get.
+  await page.locator('#trust', { hasText: '127.0.0.0/8 (trust.peers)' }).waitFor();
+  await page.locator('#trust', { hasText: 'dropped (no answer at all)' }).waitFor();
   await shot('1-spans');
 });
 

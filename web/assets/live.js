@@ -42,9 +42,32 @@ export class LiveView {
     document.getElementById('registrations').replaceChildren(...(registrations.length
       ? registrations.map(([name, state]) => element('li', {}, `${name}: ${state}`))
       : [element('li', { class: 'hint' }, 'none')]));
+    if (view.trust) this.showTrust(view.trust);
     if (view.restart_needed) {
       showBanner(`Restart the gateway to apply the changes to trunks ${view.restart_needed}.`, 'warning');
     }
+  }
+
+  // Whom the gateway takes calls from, and who was refused lately: an
+  // operator who forgot a peer sees here why its calls fail.
+  showTrust(trust) {
+    document.getElementById('trust').textContent =
+      `Calls are taken from: ${trust.peers}. Other sources: ${trust.untrusted === 'drop'
+        ? 'dropped (no answer at all)' : 'refused 403 (cause 21)'}.`;
+    document.getElementById('trust-filter').textContent = `Socket filter: ${trust.filter}`;
+    if (trust.migrated_plan) {
+      showBanner('This plan comes from a release without a trust list: only the peers it already '
+        + 'named are trusted and calls from any other source are refused. Add your proxies to '
+        + 'trust.peers (README: Trusted peers).', 'warning');
+    }
+    const body = document.querySelector('#untrusted tbody');
+    body.replaceChildren(...(trust.untrusted_sources.length
+      ? trust.untrusted_sources.map((source) => element('tr', { 'data-source': source.address },
+        element('td', {}, source.address), element('td', {}, String(source.count)),
+        element('td', {}, source.last_request), element('td', {}, source.last_action),
+        element('td', {}, new Date(source.last_seen * 1000).toLocaleString())))
+      : [element('tr', {}, element('td', { colspan: 5, class: 'hint' },
+        'none refused since the gateway started'))]));
   }
 
   showSpans(spans) {
