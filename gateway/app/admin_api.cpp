@@ -510,6 +510,7 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
   std::uint64_t srtp_calls = 0;
   std::uint64_t auth_failed = 0;
   std::uint64_t replayed = 0;
+  std::uint64_t rtcp_failed = 0;
   for (const auto& call : calls) {
     received += call.rtp_received;
     lost += call.rtp_lost;
@@ -517,6 +518,7 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
     srtp_calls += call.srtp ? 1 : 0;
     auth_failed += call.srtp_auth_failed;
     replayed += call.srtp_replayed;
+    rtcp_failed += call.srtcp_auth_failed;
     jitter_max_ms = std::max(jitter_max_ms, call.rtp_jitter_ms);
     jitter_sum_ms += call.rtp_jitter_ms;
   }
@@ -538,10 +540,11 @@ void write_rtp_metrics(std::ostream& out, const std::vector<core::CallSummary>& 
          "# TYPE sipgw_srtp_calls gauge\nsipgw_srtp_calls "
       << srtp_calls
       << "\n# HELP sipgw_srtp_dropped_packets SRTP and SRTCP packets of the calls in progress "
-         "dropped unplayed: their authentication failed, or they were replayed.\n"
+         "dropped unplayed: authentication failed (SRTP, SRTCP apart), or replayed.\n"
          "# TYPE sipgw_srtp_dropped_packets gauge\n"
       << "sipgw_srtp_dropped_packets{reason=\"auth-failed\"} " << auth_failed << '\n'
-      << "sipgw_srtp_dropped_packets{reason=\"replayed\"} " << replayed << '\n';
+      << "sipgw_srtp_dropped_packets{reason=\"replayed\"} " << replayed << '\n'
+      << "sipgw_srtp_dropped_packets{reason=\"srtcp-auth-failed\"} " << rtcp_failed << '\n';
 }
 
 // Counted by what was done, never by address: a scan from many addresses

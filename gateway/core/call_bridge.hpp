@@ -68,9 +68,10 @@ struct CallSummary {
   std::uint64_t rtp_lost = 0;
   std::uint64_t late_dropped = 0;
   double rtp_jitter_ms = 0.0;
-  bool srtp = false;                   // the audio is SRTP (RFC 3711)
-  std::uint64_t srtp_auth_failed = 0;  // SRTP/SRTCP packets dropped: authentication failed
-  std::uint64_t srtp_replayed = 0;     // ... or replayed
+  bool srtp = false;                    // the audio is SRTP (RFC 3711)
+  std::uint64_t srtp_auth_failed = 0;   // SRTP packets dropped: authentication failed
+  std::uint64_t srtp_replayed = 0;      // SRTP/SRTCP packets dropped: replayed
+  std::uint64_t srtcp_auth_failed = 0;  // SRTCP packets dropped: authentication failed
 };
 
 struct BridgeConfig {

@@ -135,7 +135,8 @@ void CallBridge::release_media(Call& call) {
     if (stats->srtp) {
       note_call(call, "SRTP: ", stats->rtp_received, " packets received, ", stats->srtp_auth_failed,
                 " failed authentication, ", stats->srtp_replayed,
-                " replayed (dropped, not played)");
+                " replayed; SRTCP: ", stats->srtcp_auth_failed,
+                " failed authentication (dropped, not played)");
     }
   }
   if (config_.rtp_captured && media_.started(*call.media)) {
@@ -255,6 +256,7 @@ std::vector<CallSummary> CallBridge::calls() const {
       summary.srtp = stats->srtp;
       summary.srtp_auth_failed = stats->srtp_auth_failed;
       summary.srtp_replayed = stats->srtp_replayed;
+      summary.srtcp_auth_failed = stats->srtcp_auth_failed;
     }
   }
   return summaries;

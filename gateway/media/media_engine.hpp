@@ -45,11 +45,14 @@ struct SessionStats {
   std::uint64_t rtcp_received = 0;  // compound RTCP packets from the peer (counted, not read)
   double jitter_ms = 0.0;           // the peer's interarrival jitter (RFC 3550 6.4.1)
   bool srtp = false;                // RTP and RTCP are SRTP and SRTCP (RFC 3711)
-  // SRTP or SRTCP packets dropped unplayed: their authentication tag did
-  // not match (forged, corrupted, another key, plain RTP), or their index
-  // was seen before or is too old for the replay window.
+  // SRTP packets dropped unplayed: their authentication tag did not match
+  // (forged, corrupted, another key, plain RTP), or their index was seen
+  // before or is too old for the replay window (SRTCP's replays too).
   std::uint64_t srtp_auth_failed = 0;
   std::uint64_t srtp_replayed = 0;
+  // SRTCP packets that failed authentication, apart: some peers send their
+  // last RTCP BYE in clear as they hang up (baresip 1.0 does).
+  std::uint64_t srtcp_auth_failed = 0;
 };
 
 // What a session reports back; called on the control thread's executor the

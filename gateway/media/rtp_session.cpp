@@ -55,6 +55,7 @@ SessionStats SessionCounters::snapshot() const noexcept {
   stats.srtp = srtp.load(relaxed);
   stats.srtp_auth_failed = srtp_auth_failed.load(relaxed);
   stats.srtp_replayed = srtp_replayed.load(relaxed);
+  stats.srtcp_auth_failed = srtcp_auth_failed.load(relaxed);
   return stats;
 }
 

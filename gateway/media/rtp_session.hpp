@@ -49,6 +49,7 @@ struct SessionCounters {
   std::atomic<bool> srtp{false};            // the session protects its RTP and RTCP
   std::atomic<std::uint64_t> srtp_auth_failed{0};
   std::atomic<std::uint64_t> srtp_replayed{0};
+  std::atomic<std::uint64_t> srtcp_auth_failed{0};
   // The first packets both ways, for the call's pcap: as RTP, decrypted
   // when the call is SRTP, so that Wireshark plays the call.
   RtpCapture capture;

@@ -61,7 +61,8 @@ bool RtpSession::unprotect(std::span<std::byte> buffer, std::size_t& length, boo
     case srtp::Status::ok:
       return true;
     case srtp::Status::auth_failed:
-      counters_->srtp_auth_failed.fetch_add(1, std::memory_order_relaxed);
+      (rtcp ? counters_->srtcp_auth_failed : counters_->srtp_auth_failed)
+          .fetch_add(1, std::memory_order_relaxed);
       return false;
     case srtp::Status::replayed:
       counters_->srtp_replayed.fetch_add(1, std::memory_order_relaxed);
