@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace gw::fuzz {
@@ -22,9 +23,10 @@ inline std::span<const std::byte> bytes_of(const std::uint8_t* data, std::size_t
 
 // A property the code promises did not hold: print it and abort, which
 // libFuzzer records as a crash with its input.
-inline void check(bool holds, const char* promise) {
+inline void check(bool holds, const char* promise, const std::string& detail = {}) {
   if (holds) return;
-  std::fprintf(stderr, "fuzz check failed: %s\n", promise);  // NOLINT(cert-err33-c)
+  std::fprintf(stderr, "fuzz check failed: %s\n%s\n", promise,  // NOLINT(cert-err33-c)
+               detail.c_str());
   std::abort();
 }
 

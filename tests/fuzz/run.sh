@@ -20,6 +20,8 @@ BIN="$BUILD/tests/fuzz"
 ARTIFACTS="$BUILD/fuzz-artifacts"
 FLAGS=(-rss_limit_mb=1024 -timeout=10 -print_final_stats=1)
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# libpri's spans cannot be freed (tests/lsan.supp); the gateway's fuzzers have spans.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$HERE/../lsan.supp}
 
 # Every fuzzer with a seed corpus must have been built.
 fuzzers=()
