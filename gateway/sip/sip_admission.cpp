@@ -170,9 +170,11 @@ std::optional<std::string> SofiaThread::authenticate(nua_handle_t* handle, const
       refused.action = RefusedRequest::Action::auth_failed;
       refused.why = check.why;
       refused.locked = lockout_.record_failure(refused.address, now);
+      // The filter first: a request sent on the heels of this answer must
+      // already find the address locked out.
+      if (refused.locked) update_source_filter(false);
       // The same answer for an unknown user as for a wrong password.
       nua_respond(handle, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(nua_), TAG_END());
-      if (refused.locked) update_source_filter(false);
       report_refusal(std::move(refused));
       return std::nullopt;
     }
