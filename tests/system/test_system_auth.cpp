@@ -69,7 +69,14 @@ class SystemAuth : public GatewaySuite<SystemAuth> {
           out << "ACK\r\n";
     out << "Contact: <sip:pbx1@" << client.host_port() << ">\r\n";
     if (!authorization.empty()) out << "Authorization: " << authorization << "\r\n";
-    out << "Content-Length: 0\r\n\r\n";
+    // An INVITE offers PCMU (to a port nobody listens on): a call without
+    // an offer would be hung up by the gateway when the ACK brings no answer.
+    const std::string sdp = method != "INVITE" ? std::string()
+                                               : "v=0\r\no=pbx 1 1 IN IP4 127.0.0.9\r\ns=-\r\n"
+                                                 "c=IN IP4 127.0.0.9\r\nt=0 0\r\n"
+                                                 "m=audio 9 RTP/AVP 0\r\n";
+    if (!sdp.empty()) out << "Content-Type: application/sdp\r\n";
+    out << "Content-Length: " << sdp.size() << "\r\n\r\n" << sdp;
     return out.str();
   }
 
