@@ -146,14 +146,16 @@ std::optional<std::string> SofiaThread::admit(nua_handle_t* handle, const sip_t*
     // A 408 to a non-INVITE is never sent (NTA follows RFC 4320): the
     // transaction ends and the scanner hears nothing.
     refused.action = RefusedRequest::Action::dropped;
-    nua_respond(handle, SIP_408_REQUEST_TIMEOUT, NUTAG_WITH_THIS(nua_), TAG_END());
     report_refusal(std::move(refused));
+    nua_respond(handle, SIP_408_REQUEST_TIMEOUT, NUTAG_WITH_THIS(nua_), TAG_END());
     return std::nullopt;
   }
   refused.action = RefusedRequest::Action::rejected;
+  // Reported before the answer goes out: whoever reads the status after
+  // the answer finds the refusal there.
+  report_refusal(std::move(refused));
   nua_respond(handle, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(nua_),
               SIPTAG_REASON_STR("Q.850;cause=21;text=\"Call rejected\""), TAG_END());
-  report_refusal(std::move(refused));
   return std::nullopt;
 }
 
@@ -174,8 +176,8 @@ std::optional<std::string> SofiaThread::authenticate(nua_handle_t* handle, const
       // already find the address locked out.
       if (refused.locked) update_source_filter(false);
       // The same answer for an unknown user as for a wrong password.
-      nua_respond(handle, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(nua_), TAG_END());
       report_refusal(std::move(refused));
+      nua_respond(handle, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(nua_), TAG_END());
       return std::nullopt;
     }
   }
@@ -184,10 +186,10 @@ std::optional<std::string> SofiaThread::authenticate(nua_handle_t* handle, const
   const auto challenges = digest_->challenges(now, stale);
   const std::string first = challenges.empty() ? std::string() : challenges.front();
   const std::string second = challenges.size() > 1 ? challenges[1] : std::string();
+  report_refusal(std::move(refused));
   nua_respond(handle, SIP_401_UNAUTHORIZED, NUTAG_WITH_THIS(nua_),
               SIPTAG_WWW_AUTHENTICATE_STR(first.c_str()),
               TAG_IF(!second.empty(), SIPTAG_WWW_AUTHENTICATE_STR(second.c_str())), TAG_END());
-  report_refusal(std::move(refused));
   return std::nullopt;
 }
 
