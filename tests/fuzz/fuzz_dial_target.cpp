@@ -9,6 +9,7 @@
 // Seeds: corpus/fuzz_dial_target/, Request-URIs of the README and the tests.
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "dialplan/dial_target.hpp"
@@ -84,8 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The input as a Request-URI.
   const auto request = sip::request_for_uri(text);
   if (!request) return 0;
-  gw::fuzz::check(request->scheme == "sip" || request->scheme == "sips" || request->scheme == "tel",
-                  "request_for_uri accepts sip:, sips: and tel: only");
+  // Schemes are case-insensitive (RFC 3261 19.1.4): "SIP:" comes as it was written.
+  std::string scheme = request->scheme;
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  gw::fuzz::check(scheme == "sip" || scheme == "sips" || scheme == "tel",
+                  "request_for_uri accepts sip:, sips: and tel: only", request->scheme);
   const auto target = dialplan::parse_dial_target(request->number, &error);
   if (!target) return 0;
   check_target(*target);
