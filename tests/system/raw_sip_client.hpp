@@ -25,7 +25,7 @@ class RawSipClient {
     sockaddr_in local{};
     local.sin_family = AF_INET;
     ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
-    ::bind(udp_.get(), reinterpret_cast<sockaddr*>(&local), sizeof local);
+    (void)::bind(udp_.get(), reinterpret_cast<sockaddr*>(&local), sizeof local);
     socklen_t length = sizeof local;
     ::getsockname(udp_.get(), reinterpret_cast<sockaddr*>(&local), &length);
     port_ = ntohs(local.sin_port);

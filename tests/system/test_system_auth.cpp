@@ -129,7 +129,7 @@ class SystemAuth : public GatewaySuite<SystemAuth> {
                                  const std::string& credentials) {
     const std::string branch = "z9hG4bK-" + dialog.call_id + "-" + std::to_string(++dialog.branch);
     client.send(request_with_branch(client, dialog, "INVITE", branch, {}, credentials));
-    const std::string answer = client.final_answer(dialog.call_id, "INVITE", kWait);
+    std::string answer = client.final_answer(dialog.call_id, "INVITE", kWait);
     const std::string to_tag = param(RawSipClient::header(answer, "To"), "tag");
     if (answer.rfind("SIP/2.0 200", 0) == 0) {
       client.send(request(client, dialog, "ACK", to_tag));
@@ -193,7 +193,7 @@ TEST_F(SystemAuth, TenFailuresFromAnAddressAndItGetsNoAnswerAtAll) {
   const std::size_t before = setups();
   for (int i = 1; i <= 10; ++i) {
     char nc[9];
-    std::snprintf(nc, sizeof nc, "%08x", i);
+    (void)std::snprintf(nc, sizeof nc, "%08x", i);
     // An unknown user gets the very answer a wrong password gets.
     const std::string user = i % 2 == 0 ? "pbx1" : "nobody";
     Dialog attempt{"guess-" + std::to_string(i)};
