@@ -61,9 +61,9 @@ class GatewayFixture {
     check(::mkdtemp(pattern) != nullptr, "a data directory for the gateway");
     dir_ = pattern;
     thread_ = std::thread([this] { control_.run(); });
-    auto parsed =
-        app::parse_options({"--demo", "--data-dir", dir_, "--sip-port", std::to_string(free_port()),
-                            "--http-port", "0", "--media-workers", "1", "--quiet"});
+    auto parsed = app::parse_options({"--demo", "--data-dir", dir_, "--sip-port",
+                                      std::to_string(free_port()), "--sip-tls-port", "0",
+                                      "--http-port", "0", "--media-workers", "1", "--quiet"});
     check(std::holds_alternative<app::Options>(parsed), "the gateway's options");
     const auto options = std::get<app::Options>(parsed);
     on_control([this, options] {
