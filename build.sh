@@ -10,7 +10,7 @@ JOBS=$(nproc)
 PACKAGES=(g++ cmake ninja-build pkg-config ccache
   libpri-dev dahdi-source dahdi libspandsp-dev libsofia-sip-ua-dev libboost-dev libsqlite3-dev nlohmann-json3-dev libsystemd-dev libsodium-dev libssl-dev libsrtp2-dev
   libgtest-dev libgmock-dev)
-TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev baresip-core
+TEST_PACKAGES=(clang-format clang-tidy sip-tester systemd chromium tshark debootstrap curl dpkg-dev baresip-core sipvicious
   qemu-system-x86 busybox-static cpio kmod
   clang libclang-rt-14-dev  # the fuzzers: clang, and libFuzzer (only recommended by clang)
   stunnel4 ca-certificates)  # SIP over TLS: stunnel is the TLS client (Debian's SIPp has no TLS)
