@@ -114,7 +114,9 @@ class CallBridgeSrtpTest : public ::testing::Test {
       return peer.find(';') != std::string::npos;
     });
     const auto made = plan(std::move(pstn_peers));
-    if (!uri_peers) EXPECT_TRUE(dialplan::validate(made).empty());
+    if (!uri_peers) {
+      EXPECT_TRUE(dialplan::validate(made).empty());
+    }
     bridge = std::make_unique<CallBridge>(io, sip, media, std::make_shared<dialplan::Router>(made),
                                           BridgeConfig{});
     s1_listener = &bridge->listener_for("s1");
