@@ -30,7 +30,7 @@ class GatewayFixture {
   static GatewayFixture& instance() {
     static GatewayFixture* fixture = [] {
       auto* made = new GatewayFixture();  // NOLINT(cppcoreguidelines-owning-memory)
-      std::atexit([] { GatewayFixture::instance().stop(); });
+      check(std::atexit([] { GatewayFixture::instance().stop(); }) == 0, "a shutdown at exit");
       return made;
     }();
     return *fixture;
