@@ -307,6 +307,7 @@ void SofiaThread::on_invite(int status, nua_handle_t* handle, LegRecord* leg, co
   record->invite_pending = true;
   nua_handle_bind(handle, record.get());
   auto request = read_invite(record->id, sip);
+  record->over_tls = request.secure;
   request.account = *account;
   if (auto source = request_source(); !source.empty()) request.source_address = std::move(source);
   to_control([request = std::move(request)](CallHandler& handler) { handler.on_invite(request); });
@@ -382,7 +383,12 @@ void SofiaThread::send_response(LegRecord& leg, const Response& response) {
   if (phrase == nullptr) phrase = "Unknown";
   if (response.status >= 200) leg.invite_pending = false;
   if (response.status < 300 && response.status >= 200) leg.established = true;
+  // NUA's own Contact for a TLS request is sips:, and Debian's baresip (libre
+  // 1.1) sends nothing to a sips: URI, not even the ACK: sip:...;transport=tls
+  // reaches the same listener and every client takes it.
+  const bool tls_contact = leg.over_tls && !tls_contact_.empty();
   nua_respond(leg.handle.get(), response.status, phrase,
+              TAG_IF(tls_contact, SIPTAG_CONTACT_STR(tls_contact_.c_str())),
               TAG_IF(!body.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
               TAG_IF(!body.empty(), SIPTAG_PAYLOAD_STR(body.c_str())),
               TAG_IF(!response.reason.empty(), SIPTAG_REASON_STR(response.reason.c_str())),

@@ -296,6 +296,9 @@ void SofiaThread::run(const StackConfig& config, const std::function<void(std::s
   }
   nua_ = nua.get();
   local_host_ = host_port(config.bind, config.port);
+  if (config.tls_port != 0) {
+    tls_contact_ = "<sip:" + host_port(config.bind, config.tls_port) + ";transport=tls>";
+  }
   // Before anyone hears we are up: the filter from the first request on.
   apply_admission(admission_);
   started({});

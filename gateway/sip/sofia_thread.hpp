@@ -30,6 +30,7 @@ struct LegRecord {
   NuaHandle handle;
   bool invite_pending = false;                // an INVITE or re-INVITE waits for our final response
   bool established = false;                   // a 2xx went out (or came in): BYE is how it ends
+  bool over_tls = false;                      // its INVITE came over TLS
   bool outgoing = false;                      // we sent the INVITE
   bool cancelled = false;                     // we sent CANCEL: a 2xx that crosses it gets a BYE
   std::vector<DigestCredential> credentials;  // for our INVITE's challenges
@@ -143,6 +144,8 @@ class SofiaThread {
   std::unordered_map<LegId, std::unique_ptr<LegRecord>> legs_;  // SIP thread only
   std::atomic<LegId> next_leg_{1};  // invite() takes ids from any thread
   std::string local_host_;          // "127.0.0.1:5060", for the From of our INVITEs
+  // The Contact of our answers to INVITEs that came over TLS (see send_response).
+  std::string tls_contact_;
   // The SIP thread, once run() starts: every Sofia call, the legs and the
   // registrations belong to it; post(), respond(), bye(), invite() and
   // set_registrations() are for any thread.

@@ -220,14 +220,10 @@ class SystemSrtp : public GatewaySuite<SystemSrtp> {
   }
 };
 
-// Disabled until the gateway's Contact over TLS is <sip:HOST:PORT;transport=tls>:
-// Sofia writes <sips:HOST:PORT> (NUTAG_SIPS_URL), and baresip 1.0's libre
-// sends no request to a URI whose scheme is not sip: (sip_request_alloc
-// returns ENOSYS), so it drops the call at the 200 ("session closed:
-// Function not implemented") and never ACKs. With that Contact (tried with
-// a private build) this test passed 3 runs in 3, every tone back at
-// correlation 0.999 after 140-180 ms.
-TEST_F(SystemSrtp, DISABLED_BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
+// Over TLS the gateway answers with Contact <sip:HOST:PORT;transport=tls>:
+// baresip 1.0's libre sends no request to a sips: URI (sip_request_alloc
+// returns ENOSYS), which is what Sofia would write.
+TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
   const auto folder = baresip_folder("baresip-tls", "tls");
   const std::string output = dial(folder, seed_uri("tls"), 9);
   EXPECT_NE(output.find("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)"), std::string::npos)
