@@ -94,14 +94,16 @@ Result run(const gw::srtp::Suite* suite, int calls, int call_seconds) {
       for (int i = 0; i < kPacketsPerSecond; ++i) {
         build(call, wire[i].data(), payload.data());
         length[i] = kHeader + kPayload;
-        if (suite != nullptr && call.sender->protect_rtp(wire[i], length[i]) != gw::srtp::Status::ok) {
+        if (suite != nullptr &&
+            call.sender->protect_rtp(wire[i], length[i]) != gw::srtp::Status::ok) {
           ++result.failures;
         }
       }
       double middle = cpu_ns();
       for (int i = 0; i < kPacketsPerSecond; ++i) {
         if (suite != nullptr) {
-          if (call.receiver->unprotect_rtp(wire[i], length[i]) != gw::srtp::Status::ok) ++result.failures;
+          if (call.receiver->unprotect_rtp(wire[i], length[i]) != gw::srtp::Status::ok)
+            ++result.failures;
         } else {
           std::memcpy(played.data(), wire[i].data(), length[i]);
           asm volatile("" : : "r"(played.data()) : "memory");
@@ -123,10 +125,11 @@ Result run(const gw::srtp::Suite* suite, int calls, int call_seconds) {
 int main(int argc, char** argv) {
   const int calls = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int call_seconds = argc > 2 ? std::atoi(argv[2]) : 20;
-  std::printf("%d calls x %d call-seconds, %d packets/s each way, %zu-byte RTP packets (G.711 20 ms)\n",
-              calls, call_seconds, kPacketsPerSecond, kHeader + kPayload);
-  std::printf("%-24s %12s %12s %12s %14s %12s %8s\n", "", "send ns/pkt", "recv ns/pkt", "ns/pkt pair",
-              "CPU %/call", "calls/core", "failed");
+  std::printf(
+      "%d calls x %d call-seconds, %d packets/s each way, %zu-byte RTP packets (G.711 20 ms)\n",
+      calls, call_seconds, kPacketsPerSecond, kHeader + kPayload);
+  std::printf("%-24s %12s %12s %12s %14s %12s %8s\n", "", "send ns/pkt", "recv ns/pkt",
+              "ns/pkt pair", "CPU %/call", "calls/core", "failed");
   (void)run(nullptr, calls, 1);  // warm up
   double plain_pair = 0;
   const gw::srtp::Suite suites[] = {gw::srtp::Suite::aes_cm_128_hmac_sha1_80,
@@ -138,12 +141,13 @@ int main(int argc, char** argv) {
     if (suite == nullptr) plain_pair = pair;
     // One call: 50 pairs (one sent, one received) per second.
     const double percent = pair * kPacketsPerSecond / 1e9 * 100;
-    const std::string name = suite == nullptr ? "plain RTP (copy)" : std::string(gw::srtp::to_string(*suite));
+    const std::string name =
+        suite == nullptr ? "plain RTP (copy)" : std::string(gw::srtp::to_string(*suite));
     std::printf("%-24s %12.0f %12.0f %12.0f %13.4f%% %12.0f %8ld\n", name.c_str(), r.send_ns,
                 r.receive_ns, pair, percent, 100 / percent, r.failures);
     if (suite != nullptr) {
-      std::printf("%-24s %12s %12s %12.0f %13.4f%%   (SRTP over plain)\n", "  added by SRTP", "", "",
-                  pair - plain_pair, (pair - plain_pair) * kPacketsPerSecond / 1e9 * 100);
+      std::printf("%-24s %12s %12s %12.0f %13.4f%%   (SRTP over plain)\n", "  added by SRTP", "",
+                  "", pair - plain_pair, (pair - plain_pair) * kPacketsPerSecond / 1e9 * 100);
     }
   }
   return 0;
