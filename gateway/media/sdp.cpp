@@ -33,6 +33,17 @@ bool is_telephone_event(const PayloadFormat& format) {
   return same_text(format.encoding, "telephone-event") && format.clock_rate == 8000;
 }
 
+// The telephone-event format to use beside the audio's payload type. A
+// payload type names one format: an event numbered like the audio (a peer
+// listing "0 0" with a=rtpmap:0 telephone-event) cannot be told apart
+// from it on the wire, so there is none.
+std::vector<PayloadFormat>::const_iterator find_telephone_event(
+    const std::vector<PayloadFormat>& formats, int audio_payload_type) {
+  return std::find_if(formats.begin(), formats.end(), [&](const PayloadFormat& format) {
+    return is_telephone_event(format) && format.payload_type != audio_payload_type;
+  });
+}
+
 PayloadFormat format_for(Codec codec) {
   return {static_payload_type(codec), to_string(codec), 8000, {}};
 }
@@ -191,7 +202,7 @@ std::variant<Answer, Rejection> answer_offer(const SessionDescription& offer,
   answer.media.codec = codec;
   answer.media.payload_type = chosen->payload_type;
   if (capabilities.telephone_event) {
-    const auto event = std::find_if(offer.formats.begin(), offer.formats.end(), is_telephone_event);
+    const auto event = find_telephone_event(offer.formats, chosen->payload_type);
     if (event != offer.formats.end()) {
       answer.sdp.formats.push_back({event->payload_type, "telephone-event", 8000,
                                     event->fmtp.empty() ? "0-16" : event->fmtp});
@@ -260,7 +271,7 @@ std::variant<NegotiatedMedia, Rejection> accept_answer(const SessionDescription&
     break;
   }
   if (!found) return Rejection{"the answer chose no codec we offered"};
-  const auto event = std::find_if(answer.formats.begin(), answer.formats.end(), is_telephone_event);
+  const auto event = find_telephone_event(answer.formats, media.payload_type);
   if (event != answer.formats.end()) media.telephone_event_payload_type = event->payload_type;
   const bool null_address =
       answer.connection_address == "0.0.0.0" || answer.connection_address == "::";

@@ -55,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_answer_reads_back(answer->sdp);
       gw::fuzz::check(answer->media.remote_port == sdp->audio_port,
                       "the media goes to the offer's port");
+      gw::fuzz::check(answer->media.telephone_event_payload_type != answer->media.payload_type,
+                      "events and audio have payload types of their own");
     }
   }
 
@@ -64,6 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto* media = std::get_if<media::NegotiatedMedia>(&accepted)) {
     gw::fuzz::check(media->payload_type >= 0 && media->payload_type <= 127,
                     "the agreed payload type is an RTP payload type");
+    gw::fuzz::check(media->telephone_event_payload_type != media->payload_type,
+                    "events and audio have payload types of their own");
   }
   return 0;
 }

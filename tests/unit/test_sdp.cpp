@@ -86,6 +86,26 @@ TEST(Sdp, TelephoneEventIsAnsweredWithTheOfferersPayloadType) {
   EXPECT_EQ(result.sdp.formats[1].fmtp, "0-15");
 }
 
+// Found by fuzz_sdp: a peer listing payload type 0 twice, once mapped to
+// telephone-event, got an answer with both PCMU and events on 0.
+TEST(Sdp, AnEventNumberedLikeTheAudioIsNotAgreed) {
+  media::Origin origin{42, 0};
+  const auto result =
+      answer(parse(offer_text("0 0", "a=rtpmap:0 telephone-event/8000\r\n")), origin);
+  EXPECT_EQ(result.media.codec, Codec::pcmu);
+  EXPECT_EQ(result.media.payload_type, 0);
+  EXPECT_FALSE(result.media.telephone_event_payload_type);
+  ASSERT_EQ(result.sdp.formats.size(), 1U);
+  EXPECT_EQ(result.sdp.formats[0].encoding, "PCMU");
+
+  const auto offer = media::make_offer(media::MediaCapabilities{}, kLocal, origin);
+  const auto accepted =
+      media::accept_answer(offer, parse(offer_text("8 8", "a=rtpmap:8 telephone-event/8000\r\n")));
+  ASSERT_TRUE(std::holds_alternative<media::NegotiatedMedia>(accepted));
+  EXPECT_EQ(std::get<media::NegotiatedMedia>(accepted).payload_type, 8);
+  EXPECT_FALSE(std::get<media::NegotiatedMedia>(accepted).telephone_event_payload_type);
+}
+
 TEST(Sdp, HoldDirectionsAreAnsweredInReverse) {
   media::Origin origin{42, 0};
   auto held = answer(parse(offer_text("0", "a=sendonly\r\n")), origin);
