@@ -64,7 +64,8 @@ class GatewayFixture {
     auto parsed = app::parse_options({"--demo", "--data-dir", dir_, "--sip-port",
                                       std::to_string(free_port()), "--sip-tls-port", "0",
                                       "--http-port", "0", "--media-workers", "1", "--quiet"});
-    check(std::holds_alternative<app::Options>(parsed), "the gateway's options");
+    check(std::holds_alternative<app::Options>(parsed), "the gateway's options",
+          std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : "");
     const auto options = std::get<app::Options>(parsed);
     on_control([this, options] {
       gateway_ = std::make_unique<app::Gateway>(control_, options, [](std::string_view) {});
