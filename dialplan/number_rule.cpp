@@ -12,7 +12,9 @@ std::string NumberRewrite::apply(std::string_view number) const {
   const auto strip = std::min(number.size(), static_cast<std::size_t>(std::max(rule_.strip, 0)));
   std::string result = rule_.prepend;
   result += number.substr(strip);
-  if (replace_) result = std::regex_replace(result, *replace_, rule_.with);
+  if (replace_ && result.size() <= kMaxRegexNumber) {
+    result = std::regex_replace(result, *replace_, rule_.with);
+  }
   return result;
 }
 

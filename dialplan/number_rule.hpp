@@ -1,6 +1,7 @@
 #pragma once
 // A NumberRule ready to apply: its regular expression compiled once.
 
+#include <cstddef>
 #include <optional>
 #include <regex>
 #include <string>
@@ -9,6 +10,15 @@
 #include "dialplan/plan.hpp"
 
 namespace gw::dialplan {
+
+// The longest number a plan's regular expressions (a route's number_regex,
+// a rewrite's replace) are applied to. libstdc++'s std::regex recurses for
+// each character it matches, and a SIP peer or an operator can write tens
+// of thousands of digits into a Request-URI, a From or the route tester:
+// that would exhaust the control thread's stack. No numbering plan comes
+// near this length; a longer number matches no number_regex and is not
+// rewritten by `replace`.
+inline constexpr std::size_t kMaxRegexNumber = 256;
 
 class NumberRewrite {
  public:

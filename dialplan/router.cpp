@@ -81,7 +81,8 @@ struct Router::Compiled {
     if (!m.account.empty() && m.account != facts.account) return false;
     // Calls from spans take only routes to SIP, calls from SIP only routes to spans.
     if (route->sip_peers.empty() == facts.from_pstn()) return false;
-    return !number_regex || std::regex_match(number, *number_regex);
+    if (!number_regex) return true;
+    return number.size() <= kMaxRegexNumber && std::regex_match(number, *number_regex);
   }
 };
 

@@ -122,6 +122,27 @@ TEST(Router, LongerPrefixThenLengthThenRegexThenCallerThenSourceThenPriority) {
   EXPECT_EQ(route_for(plan, "7773660;phone-context=p1234"), "high");
 }
 
+// Found while fuzzing: libstdc++'s std::regex recurses for each digit, and a
+// Request-URI of 50,000 digits overflowed the control thread's stack in a
+// route's number_regex (a rewrite's replace the same).
+TEST(Router, ANumberTooLongForRegularExpressionsMeetsNone) {
+  Plan plan = base_plan();
+  plan.routes = {route("plain", "p1234"), route("regex", "p1234")};
+  plan.routes[0].called.replace = "^7";
+  plan.routes[0].called.with = "07";
+  plan.routes[1].match.number_regex = "7.*";
+  const std::string longest(kMaxRegexNumber, '7');
+  EXPECT_EQ(route_for(plan, longest + ";phone-context=p1234"), "regex");
+  const std::string huge(100000, '7');
+  EXPECT_EQ(route_for(plan, huge + ";phone-context=p1234"), "plain");
+  const Router router(plan);
+  const Decision decision = router.decide(call_to(huge + ";phone-context=p1234"));
+  ASSERT_EQ(decision.groups.size(), 1U);
+  ASSERT_EQ(decision.groups[0].trunks.size(), 1U);
+  EXPECT_EQ(decision.groups[0].trunks[0].called.digits, huge) << "not rewritten";
+  EXPECT_EQ(NumberRewrite({0, "", "^7", "07"}).apply(longest), "0" + longest);
+}
+
 // The octets the SETUP's Called Party Number carries for each form of number.
 TEST(Router, EachFormOfNumberGoesOutWithItsTonAndNpi) {
   Plan plan = base_plan();
