@@ -53,6 +53,13 @@ std::string regex_problem(const std::string& pattern) {
 
 // "1-15,17-31": timeslots 1..31, ranges ascending.
 bool is_channel_list(std::string_view text) {
+  // Bounded before std::regex (it recurses per character) and std::stoi
+  // (it throws past int): 31 timeslots never need more.
+  if (text.size() > 128) return false;
+  for (std::size_t digits = 0; const char c : text) {
+    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits > 2) return false;
+  }
   static const std::regex shape(R"(^\d+(-\d+)?(,\d+(-\d+)?)*$)");
   if (!std::regex_match(text.begin(), text.end(), shape)) return false;
   const std::string list(text);
@@ -158,6 +165,8 @@ class Checker {
 };
 
 bool is_host_port(const std::string& text) {
+  // std::regex recurses per character: a long enough text overflows the stack.
+  if (text.size() > 261) return false;  // a 253-character name, ':' and a port
   static const std::regex host_port(
       R"(^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$)");
   return std::regex_match(text, host_port);
