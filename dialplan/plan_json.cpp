@@ -439,7 +439,8 @@ std::variant<Plan, JsonError> plan_from_json(std::string_view text) {
   json document;
   try {
     document = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
+    // parse_error, and out_of_range for a number no double holds (1e400).
     return JsonError{"", std::string("not JSON: ") + error.what()};
   }
   try {
