@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <memory>
 
@@ -110,7 +111,53 @@ std::string format_list(const sdp_media_t& media) {
 
 }  // namespace
 
+namespace {
+
+// Debian's Sofia-SIP 1.12.11 loops, allocating without end, on an m= line
+// whose format list has a blank too many or a format starting with a
+// non-token character (fixed upstream in 1.13.7): such a line is refused
+// before Sofia sees it. Fields are single-space separated tokens.
+bool media_line_is_safe(std::string_view line) {
+  if (line.empty() || line.back() == ' ') return false;
+  std::size_t start = 0;
+  while (start <= line.size()) {
+    const auto space = std::min(line.find(' ', start), line.size());
+    const std::string_view field = line.substr(start, space - start);
+    if (field.empty()) return false;
+    for (const char c : field) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || u >= 0x7f) return false;
+    }
+    const auto first = static_cast<unsigned char>(field.front());
+    if (std::isalnum(first) == 0 &&
+        std::string_view("-.!%*_+`'~").find(field.front()) == std::string_view::npos) {
+      return false;
+    }
+    start = space + 1;
+  }
+  return true;
+}
+
+bool media_lines_are_safe(std::string_view body) {
+  std::size_t start = 0;
+  while (start < body.size()) {
+    auto end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.substr(0, 2) == "m=" && !media_line_is_safe(line.substr(2))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<media::SessionDescription> parse_sdp(std::string_view body, std::string& error) {
+  if (!media_lines_are_safe(body)) {
+    error = "a malformed m= line";
+    return std::nullopt;
+  }
   const Home home = make_home();
   if (!home) {
     error = "out of memory";
