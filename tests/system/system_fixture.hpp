@@ -38,6 +38,11 @@ inline std::string read_text(const std::string& path) {
 
 // Waits for `pid` up to `timeout`; its exit status, or -1 when it did not
 // end (then it is killed) or died of a signal.
+// The last `limit` characters of a text: enough of a log to say why.
+inline std::string tail_of(const std::string& text, std::size_t limit) {
+  return text.size() > limit ? text.substr(text.size() - limit) : text;
+}
+
 inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
@@ -306,7 +311,10 @@ class GatewaySuite : public ::testing::Test {
     if (!gateway_->ready()) std::cerr << "sipgw did not come up:\n" << gateway_->log();
   }
   static void TearDownTestSuite() {
-    EXPECT_EQ(gateway_->stop(), 0) << "sipgw did not stop cleanly on SIGTERM";
+    // The log's tail says why: a sanitizer's report is written there.
+    const int status = gateway_->stop();
+    EXPECT_EQ(status, 0) << "sipgw did not stop cleanly on SIGTERM; the end of its log:\n"
+                         << tail_of(gateway_->log(), 6000);
     delete gateway_;
     gateway_ = nullptr;
   }
@@ -356,10 +364,7 @@ inline int finish_sipp(const GatewayProcess& gateway, pid_t sipp, const std::str
                   << "\n--- SIPp output:\n"
                   << read_text((gateway.dir() / (name + ".out")).string()).substr(0, 4000)
                   << "\n--- sipgw log (last 6000 chars):\n"
-                  << [&] {
-                       const auto log = gateway.log();
-                       return log.size() > 6000 ? log.substr(log.size() - 6000) : log;
-                     }();
+                  << tail_of(gateway.log(), 6000);
   }
   return status;
 }

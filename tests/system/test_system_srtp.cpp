@@ -239,7 +239,10 @@ TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
   std::string report;
   for (const auto& tone : found) {
     report += " " + std::to_string(tone.best).substr(0, 5) + "@" + std::to_string(tone.lag_ms);
-    if (tone.best > 0.95 && tone.lag_ms >= 20 && tone.lag_ms <= 600) ++matched;
+    // The lag is baresip's own buffering plus the round trip: about 200 ms
+    // in a plain build, 620 ms under the sanitizers' slow unwinding. An echo
+    // cannot come back in under 20 ms; past 900 ms it is not this call's.
+    if (tone.best > 0.95 && tone.lag_ms >= 20 && tone.lag_ms <= 900) ++matched;
   }
   std::cout << "baresip over TLS with SRTP: its tones came back (correlation@ms):" << report << " ("
             << heard.size() / 8 << " ms recorded)\n";
