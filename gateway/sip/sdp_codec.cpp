@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <memory>
+#include <vector>
 
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
@@ -113,38 +114,65 @@ std::string format_list(const sdp_media_t& media) {
 
 namespace {
 
+// RFC 4566's token characters: what Sofia's parser takes as one.
+bool is_sdp_token(std::string_view field) {
+  if (field.empty()) return false;
+  return std::all_of(field.begin(), field.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("!#$%&'*+-.^_`{|}~").find(c) != std::string_view::npos;
+  });
+}
+
+bool is_digits(std::string_view field) {
+  return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+}
+
+// RFC 4566: port = 1*DIGIT ["/" integer]; proto = token *("/" token).
+bool is_port_field(std::string_view field) {
+  const auto slash = field.find('/');
+  if (slash == std::string_view::npos) return is_digits(field);
+  return is_digits(field.substr(0, slash)) && is_digits(field.substr(slash + 1));
+}
+
+bool is_proto_field(std::string_view field) {
+  for (auto slash = field.find('/'); slash != std::string_view::npos; slash = field.find('/')) {
+    if (!is_sdp_token(field.substr(0, slash))) return false;
+    field.remove_prefix(slash + 1);
+  }
+  return is_sdp_token(field);
+}
+
 // Debian's Sofia-SIP 1.12.11 loops, allocating without end, on an m= line
-// whose format list has a blank too many or a format starting with a
-// non-token character (fixed upstream in 1.13.7): such a line is refused
-// before Sofia sees it. Fields are single-space separated tokens.
+// with a blank too many or a format that is not one token, such as
+// `m=audio 5N IP6 2001:db8::10` (fixed upstream in 1.13.7): an m= line is
+// refused before Sofia sees it unless it is RFC 4566's `media SP port SP
+// proto *(SP fmt)`, single spaces between (a stream refused with no format
+// at all is taken: Sofia reads it).
 bool media_line_is_safe(std::string_view line) {
-  if (line.empty() || line.back() == ' ') return false;
+  std::vector<std::string_view> fields;
   std::size_t start = 0;
   while (start <= line.size()) {
     const auto space = std::min(line.find(' ', start), line.size());
-    const std::string_view field = line.substr(start, space - start);
-    if (field.empty()) return false;
-    for (const char c : field) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u <= 0x20 || u >= 0x7f) return false;
-    }
-    const auto first = static_cast<unsigned char>(field.front());
-    if (std::isalnum(first) == 0 &&
-        std::string_view("-.!%*_+`'~").find(field.front()) == std::string_view::npos) {
-      return false;
-    }
+    fields.push_back(line.substr(start, space - start));
     start = space + 1;
   }
-  return true;
+  if (fields.size() < 3) return false;
+  if (!is_sdp_token(fields[0]) || !is_port_field(fields[1]) || !is_proto_field(fields[2]))
+    return false;
+  return std::all_of(fields.begin() + 3, fields.end(), is_sdp_token);
 }
 
+// Sofia ends a line at CR, LF or both and skips blanks and tabs that start
+// one: a lone CR, or CR LF TAB, starts an m= line too.
 bool media_lines_are_safe(std::string_view body) {
   std::size_t start = 0;
   while (start < body.size()) {
-    auto end = body.find('\n', start);
+    auto end = body.find_first_of("\r\n", start);
     if (end == std::string_view::npos) end = body.size();
     std::string_view line = body.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
     if (line.substr(0, 2) == "m=" && !media_line_is_safe(line.substr(2))) return false;
     start = end + 1;
   }

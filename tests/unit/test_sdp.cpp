@@ -171,6 +171,30 @@ TEST(Sdp, GarbageIsRefusedWithAReason) {
   }
 }
 
+// Sofia 1.12.11 allocates without end on these m= lines (tests/fuzz found
+// them): each is refused with a reason, quickly, and a well-formed line with
+// the same fields still parses.
+TEST(Sdp, AnMLineSofiaWouldLoopOnIsRefusedBeforeItSeesIt) {
+  const std::string head =
+      "v=0\r\no=- 1 2 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+  for (const std::string line :
+       {"m=audio 5N IP6 2001:db8::10", "m=audio 49170 RTP/AVP 0 ", "m=audio 49170  RTP/AVP 0",
+        "m=audio 49170 RTP/AVP (0", "m=audio 49170 x 2001:db8::10", "m=audio 49170/ RTP/AVP 0",
+        "m=audio 49170 RTP//AVP 0", "m=audio", "m=audio 49170",
+        "m=alice 53RTP/APVP::4 192.0.2io 4917\rm=audio 1 RTP/AVP 0",
+        "m=audio 1 RTP/AVP 0\r\n\t m=audio 30000 RTP/AV\xff 8"}) {
+    std::string error;
+    EXPECT_FALSE(sip::parse_sdp(head + line + "\r\n", error).has_value()) << line;
+    EXPECT_EQ(error, "a malformed m= line") << line;
+  }
+  for (const std::string line :
+       {"m=audio 49170 RTP/AVP 0 101", "m=audio 49170/2 RTP/AVP 0", "m=audio 49170 RTP/SAVP 0",
+        "m=image 0 udptl t38\r\nm=audio 49170 RTP/AVP 8"}) {
+    std::string error;
+    EXPECT_TRUE(sip::parse_sdp(head + line + "\r\n", error).has_value()) << line << ": " << error;
+  }
+}
+
 TEST(Sdp, RenderedSdpParsesBackToTheSame) {
   media::Origin origin{7, 0};
   const auto offer = media::make_offer(media::MediaCapabilities{}, kLocal, origin);
