@@ -74,6 +74,10 @@ bool is_channel_list(std::string_view text) {
 }
 
 bool is_host_port(const std::string& text);
+bool is_sip_peer(const std::string& text);
+constexpr const char* kSipPeerForms =
+    "is not host, host:port or a URI like sips:pbx.example.com:5061 or "
+    "sip:host;transport=tls";
 
 // "p1234" (a private plan's name: letters, digits, - and .) or "+1212".
 bool is_phone_context(const std::string& context) {
@@ -170,6 +174,45 @@ bool is_host_port(const std::string& text) {
   static const std::regex host_port(
       R"(^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$)");
   return std::regex_match(text, host_port);
+}
+
+// A sip_peers entry: host[:port] (UDP, or what DNS says), or a SIP URI with
+// no user part, its transport and the address to reach it by:
+// "sips:pbx.example.com:5061", "sip:pbx.example.com;transport=tls",
+// "sips:localhost:5061;maddr=127.0.0.1". sips: is TLS only.
+bool is_sip_peer(const std::string& text) {
+  if (is_host_port(text)) return true;
+  std::string_view rest(text);
+  bool sips = false;
+  if (rest.starts_with("sips:")) {
+    sips = true;
+    rest.remove_prefix(5);
+  } else if (rest.starts_with("sip:")) {
+    rest.remove_prefix(4);
+  } else {
+    return false;
+  }
+  const auto semicolon = rest.find(';');
+  if (!is_host_port(std::string(rest.substr(0, semicolon)))) return false;
+  rest.remove_prefix(semicolon == std::string_view::npos ? rest.size() : semicolon);
+  while (!rest.empty()) {
+    rest.remove_prefix(1);  // the ';'
+    const auto end = std::min(rest.find(';'), rest.size());
+    const std::string_view parameter = rest.substr(0, end);
+    rest.remove_prefix(end);
+    if (parameter == "transport=tls" ||
+        (!sips && (parameter == "transport=udp" || parameter == "transport=tcp"))) {
+      continue;
+    }
+    // maddr is a host without a port: a name, an address, [IPv6].
+    const std::string_view maddr = parameter.substr(std::min<std::size_t>(6, parameter.size()));
+    if (parameter.starts_with("maddr=") && is_host_port(std::string(maddr)) &&
+        (maddr.front() == '[' ? maddr.back() == ']' : maddr.find(':') == std::string_view::npos)) {
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 // A SIP user part we write into a URI as is: no characters that need escaping.
@@ -282,9 +325,7 @@ void Checker::check_trunk(const Trunk& trunk, std::size_t index) {
     error(at + ".channels", "'" + trunk.channels + "' is not a channel list like 1-15,17-31");
   }
   for (const auto& peer : trunk.sip_peers) {
-    if (!is_host_port(peer)) {
-      error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
-    }
+    if (!is_sip_peer(peer)) error(at + ".sip_peers", "'" + peer + "' " + kSipPeerForms);
   }
   if (!trunk.private_context.empty() &&
       (!is_phone_context(trunk.private_context) || trunk.private_context.front() == '+')) {
@@ -327,7 +368,7 @@ void Checker::check_route(const Route& route, std::size_t index) {
           "a route to trunk groups takes calls from SIP; calls from spans go to sip_peers");
   }
   for (const auto& peer : route.sip_peers) {
-    if (!is_host_port(peer)) error(at + ".sip_peers", "'" + peer + "' is not host or host:port");
+    if (!is_sip_peer(peer)) error(at + ".sip_peers", "'" + peer + "' " + kSipPeerForms);
   }
   std::set<std::string> seen;
   for (const auto& group : route.trunk_groups) {

@@ -67,13 +67,24 @@ struct InviteRequest {
 // nullopt when Sofia cannot parse it as a sip:, sips: or tel: URI.
 [[nodiscard]] std::optional<InviteRequest> request_for_uri(const std::string& uri);
 
-// A telephone number at `host` as a SIP URI, with user=phone when the user
+// A telephone number at `peer` as a SIP URI, with user=phone when the user
 // part is a global number or carries its phone-context (RFC 3261 19.1.6):
-// "sip:7773660;phone-context=p1234@gw.example.com;user=phone".
-[[nodiscard]] inline std::string telephone_uri(const std::string& user, const std::string& host) {
+// "sip:7773660;phone-context=p1234@gw.example.com;user=phone". `peer` is a
+// host[:port], or a plan's URI form of one, whose scheme and parameters the
+// request keeps: "sips:pbx.example.com;maddr=10.0.0.5" gives
+// "sips:7773660;phone-context=p1234@pbx.example.com;maddr=10.0.0.5;user=phone".
+[[nodiscard]] inline std::string telephone_uri(const std::string& user, std::string_view peer) {
   const bool telephone =
       (!user.empty() && user.front() == '+') || user.find(";phone-context=") != std::string::npos;
-  return "sip:" + user + "@" + host + (telephone ? ";user=phone" : "");
+  std::string_view scheme = "sip:";
+  for (const std::string_view written : {"sips:", "sip:"}) {
+    if (peer.starts_with(written)) {
+      scheme = written;
+      peer.remove_prefix(written.size());
+      break;
+    }
+  }
+  return std::string(scheme) + user + "@" + std::string(peer) + (telephone ? ";user=phone" : "");
 }
 
 // Whether requests to `uri` go over TLS, so that their SDP may carry SRTP

@@ -66,3 +66,18 @@ TEST(TelephoneUri, AGlobalOrContextNumberIsUserPhoneAndANameIsNot) {
   EXPECT_EQ(gw::sip::telephone_uri("alice", "example.com"), "sip:alice@example.com");
   EXPECT_EQ(gw::sip::telephone_uri("", "example.com"), "sip:@example.com");
 }
+
+// A peer the plan writes as a URI keeps its scheme and parameters, so that
+// the INVITE goes over TLS (sips:, transport=tls) to the address it names.
+TEST(TelephoneUri, APeerWrittenAsAUriKeepsItsSchemeAndParameters) {
+  EXPECT_EQ(gw::sip::telephone_uri("7773660;phone-context=p1234", "sips:pbx.example.com:5061"),
+            "sips:7773660;phone-context=p1234@pbx.example.com:5061;user=phone");
+  EXPECT_EQ(gw::sip::telephone_uri("+15551234567", "sip:pbx.example.com;transport=tls"),
+            "sip:+15551234567@pbx.example.com;transport=tls;user=phone");
+  EXPECT_EQ(gw::sip::telephone_uri("5551234", "sips:localhost:5061;maddr=127.0.0.1"),
+            "sips:5551234@localhost:5061;maddr=127.0.0.1");
+  EXPECT_TRUE(gw::sip::is_secure_uri(gw::sip::telephone_uri("1", "sips:pbx.example.com")));
+  EXPECT_TRUE(
+      gw::sip::is_secure_uri(gw::sip::telephone_uri("1", "sip:pbx.example.com;transport=tls")));
+  EXPECT_FALSE(gw::sip::is_secure_uri(gw::sip::telephone_uri("1", "pbx.example.com:5061")));
+}

@@ -477,12 +477,41 @@ TEST(Validate, ARouteGoesOneWayAndContextsHaveTheirForm) {
            "(to SIP)",
            "routes[backwards].match.source: a route to SIP peers takes calls from spans, not from "
            "SIP",
-           "routes[backwards].sip_peers: 'no such host!' is not host or host:port",
+           "routes[backwards].sip_peers: 'no such host!' is not host, host:port or a URI like "
+           "sips:pbx.example.com:5061 or sip:host;transport=tls",
            "trunks[t2].private_context: '+49' is not a private plan's name like p1234",
            "trunks[t2].public_context: 'p1234' is not a number prefix like +1",
            "outbound_proxy: 'edge proxy' is not host or host:port",
        }) {
     EXPECT_NE(std::find(lines.begin(), lines.end(), line), lines.end()) << "missing: " << line;
+  }
+}
+
+// A peer reached over TLS (so that SRTP keys may travel to it) is written
+// as a URI; anything a Request-URI could not carry as is is refused.
+TEST(Validate, ASipPeerIsHostPortOrASipUriWithItsTransport) {
+  for (const std::string peer :
+       {"pbx.example.com", "10.0.0.5:5080", "[2001:db8::5]:5061", "sip:pbx.example.com",
+        "sips:pbx.example.com:5061", "sip:pbx.example.com;transport=tls",
+        "sip:10.0.0.5:5080;transport=tcp", "sips:localhost:5061;maddr=127.0.0.1",
+        "sip:pbx.example.com;transport=tls;maddr=[2001:db8::5]"}) {
+    Plan plan = inbound_plan();
+    plan.trunks[0].sip_peers = {peer};
+    EXPECT_TRUE(problems(plan).empty()) << peer << ": " << problems(plan).front();
+  }
+  for (const std::string peer :
+       {"sips:pbx.example.com;transport=udp", "sip:user@pbx.example.com",
+        "sip:", "sip:pbx.example.com;transport=sctp", "sip:pbx.example.com;lr",
+        "sip:pbx.example.com;maddr=10.0.0.5:5060", "tel:+12125551234", "SIP/2.0 pbx",
+        "sip:pbx.example.com;", "sip:pbx.example.com;transport=tls;", "sip:pbx.example.com?x=y"}) {
+    Plan plan = inbound_plan();
+    plan.trunks[0].sip_peers = {peer};
+    const auto lines = problems(plan);
+    ASSERT_EQ(lines.size(), 1U) << peer;
+    EXPECT_EQ(lines.front(), "trunks[t1].sip_peers: '" + peer +
+                                 "' is not host, host:port or a URI like "
+                                 "sips:pbx.example.com:5061 or sip:host;transport=tls")
+        << peer;
   }
 }
 

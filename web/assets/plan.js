@@ -32,7 +32,7 @@ const SCHEMAS = {
       { key: 'calling_ton', label: 'Calling TON default', type: 'select', options: TON },
       { key: 'calling_npi', label: 'Calling NPI default', type: 'select', options: NPI },
       { key: 'sip_peers', label: 'SIP peers for calls from the PSTN', type: 'list',
-        hint: 'host or host:port, tried in order' },
+        hint: 'host, host:port or sips:host:port (TLS), tried in order' },
       { key: 'private_context', label: 'Private phone-context', hint: 'e.g. p1234' },
       { key: 'public_context', label: 'Public phone-context', hint: 'e.g. +1212' },
     ],
