@@ -478,8 +478,15 @@ void SofiaThread::send_invite(LegId id, const OutgoingInvite& invite) {
     });
     return;
   }
+  // As in respond(): a peer called at sip:...;transport=tls gets a Contact it
+  // can send its BYE to (baresip sends nothing to NUA's sips: one). A sips:
+  // Request-URI keeps NUA's sips: Contact, as RFC 3261 8.1.1.8 wants.
+  const bool tls_contact = proxy.empty() && !tls_contact_.empty() &&
+                           is_secure_uri(invite.request_uri) &&
+                           !invite.request_uri.starts_with("sips:");
   // NUA takes handle parameters from a request's tags, not from nua_handle()'s.
   nua_invite(record->handle.get(), TAG_IF(!proxy.empty(), NUTAG_PROXY(proxy.c_str())),
+             TAG_IF(tls_contact, SIPTAG_CONTACT_STR(tls_contact_.c_str())),
              SIPTAG_FROM_STR(from.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
              SIPTAG_PAYLOAD_STR(body.c_str()),
              TAG_IF(invite.caller_hidden, SIPTAG_PRIVACY_STR("id")),

@@ -52,6 +52,15 @@ inline bool tcp_listening(int port) {
   return false;
 }
 
+// Waits up to 4 s for something to listen on TCP `port` of 127.0.0.1.
+inline bool wait_for_tcp_listen(int port) {
+  for (int i = 0; i < 200; ++i) {
+    if (tcp_listening(port)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 class Stunnel {
  public:
   // Writes DIR.conf and starts stunnel on it; DIR.log is its log.

@@ -84,6 +84,9 @@ struct GatewaySetup {
   std::string pstn_rules;  // the simulated PSTN's behaviour; empty: its default table
   std::string plan_json;   // a dialplan `sipgw import`ed before the start; empty: the demo's
   int channels = 30;       // B-channels in service on each span, for the readiness check
+  // Files put in the data directory before the start (path in it, text):
+  // "sip-tls/cafile.pem", the CAs a TLS peer the gateway calls is checked by.
+  std::vector<std::pair<std::string, std::string>> data_files;
 };
 
 // Runs `TOOL ARGS...` to the end; its exit status, its output in `output`.
@@ -141,6 +144,10 @@ class GatewayProcess {
     if (!setup.pstn_rules.empty()) {
       std::ofstream(dir_ / "pstn.rules") << setup.pstn_rules;
       args.insert(args.end(), {"--pstn-rules", (dir_ / "pstn.rules").string()});
+    }
+    for (const auto& [path, text] : setup.data_files) {
+      std::filesystem::create_directories((dir_ / path).parent_path());
+      std::ofstream(dir_ / path) << text;
     }
     if (!setup.plan_json.empty()) {
       std::ofstream(dir_ / "plan.json") << setup.plan_json;

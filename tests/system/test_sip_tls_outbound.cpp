@@ -123,14 +123,6 @@ class TlsStack {
   std::thread thread_;
 };
 
-bool wait_for_tcp_listen(int port) {
-  for (int i = 0; i < 200; ++i) {
-    if (tcp_listening(port)) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 sip::OutgoingInvite invite_to(const std::string& uri) {
   sip::OutgoingInvite invite;
   invite.request_uri = uri;

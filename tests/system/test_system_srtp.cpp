@@ -23,19 +23,35 @@
 #include <vector>
 
 #include "gateway/app/call_trace_store.hpp"
+#include "tests/system/stunnel.hpp"
 #include "tests/system/system_fixture.hpp"
+#include "web/tls_identity.hpp"
 
 namespace gw::test {
 namespace {
 
-constexpr const char* kPlan = R"({
+// baresip as a phone the PSTN calls: SIP on this port of the test's, TLS on
+// the next (baresip's rule), RTP on the two after.
+int callee_sip_port() {
+  return GatewayProcess::sip_port_of_this_process() + 20;
+}
+
+// The trunk's calls from the PSTN go to that phone over TLS, by the name its
+// certificate carries (localhost) at 127.0.0.1; SRTP is required with it
+// and with any caller from 127.0.0.1.
+std::string plan() {
+  return R"({
   "trust": {"peers": ["127.0.0.1/32"]},
-  "trunks": [{"name": "t1", "backend": "loopback", "spans": ["span1"]}],
+  "trunks": [{"name": "t1", "backend": "loopback", "spans": ["span1"],
+              "sip_peers": ["sip:localhost:)" +
+         std::to_string(callee_sip_port() + 1) + R"(;transport=tls;maddr=127.0.0.1"]}],
   "trunk_groups": [{"name": "A", "trunks": ["t1"]}],
   "routes": [{"name": "p1234", "match": {"phone_context": "p1234"}, "trunk_groups": ["A"]}],
-  "media_encryption": {"default": "none", "peers": {"127.0.0.1": "required"}}
+  "media_encryption": {"default": "none",
+                       "peers": {"127.0.0.1": "required", "localhost": "required"}}
 }
 )";
+}
 
 constexpr int kRate = 8000;
 
@@ -145,7 +161,19 @@ std::vector<Correlation> correlate_tones(const std::vector<std::int16_t>& heard)
 
 class SystemSrtp : public GatewaySuite<SystemSrtp> {
  public:
-  static GatewaySetup setup() { return GatewaySetup{1, {}, kPlan}; }
+  // The phone's identity (a certificate for localhost) is made first: the
+  // gateway checks the phone against it, as its cafile.pem.
+  static GatewaySetup setup() {
+    std::filesystem::remove_all(callee_identity());
+    web::ensure_sip_tls_folder(callee_identity().string(), "127.0.0.1");
+    GatewaySetup setup{1, {}, plan()};
+    setup.data_files = {{"sip-tls/cafile.pem", read_text(callee_identity() / "certificate.pem")}};
+    return setup;
+  }
+  static void TearDownTestSuite() {
+    GatewaySuite<SystemSrtp>::TearDownTestSuite();
+    std::filesystem::remove_all(callee_identity());
+  }
   static constexpr auto idle_timeout = std::chrono::seconds(10);
 
  protected:
@@ -153,26 +181,41 @@ class SystemSrtp : public GatewaySuite<SystemSrtp> {
   // ports, RTP on two more, the gateway's certificate as its CA, the WAV
   // as its microphone, recordings in rec/, and an account that requires
   // SRTP with `transport`.
+  static std::filesystem::path callee_identity() {
+    return std::filesystem::temp_directory_path() /
+           ("sipgw-srtp-callee-" + std::to_string(::getpid()));
+  }
+
   static std::filesystem::path baresip_folder(const std::string& name,
                                               const std::string& transport) {
+    return baresip_folder(name,
+                          "<sip:tester@127.0.0.1;transport=" + transport +
+                              ">;mediaenc=srtp-mand;audio_codecs=pcma;regint=0",
+                          gateway_->sip_port() + 37);
+  }
+  // `account` is its accounts line; SIP on `port`, TLS on port + 1 (a
+  // caller's RTP shares its two with it: it listens on TLS only for a
+  // callee). A phone (a `callee`) shows the certificate made for
+  // localhost and takes RTP on the two ports after its TLS one.
+  static std::filesystem::path baresip_folder(const std::string& name, const std::string& account,
+                                              int port, bool callee = false) {
     auto folder = gateway_->dir() / name;
     std::filesystem::create_directories(folder / "rec");
     write_wav(folder / "tones.wav", tones());
-    const int port = gateway_->sip_port() + 37;
-    std::ofstream(folder / "config")
-        << "poll_method epoll\n"
-        << "sip_listen 127.0.0.1:" << port << "\n"
-        << "sip_cafile " << (gateway_->dir() / "sip-tls" / "certificate.pem").string() << "\n"
-        << "audio_player aubridge,x\naudio_alert aubridge,x\n"
-        << "audio_source aufile," << (folder / "tones.wav").string() << "\n"
-        << "net_interface 127.0.0.1\n"
-        << "rtp_ports " << port + 1 << "-" << port + 2 << "\n"
-        << "module_path /usr/lib/baresip/modules\n"
-        << "module g711.so\nmodule aufile.so\nmodule aubridge.so\nmodule srtp.so\n"
-        << "module sndfile.so\nmodule_tmp account.so\nmodule_app menu.so\n"
-        << "snd_path " << (folder / "rec").string() << "\n";
-    std::ofstream(folder / "accounts") << "<sip:tester@127.0.0.1;transport=" << transport
-                                       << ">;mediaenc=srtp-mand;audio_codecs=pcma;regint=0\n";
+    std::ofstream config(folder / "config");
+    if (callee) config << "sip_certificate " << (callee_identity() / "agent.pem").string() << "\n";
+    config << "poll_method epoll\n"
+           << "sip_listen 127.0.0.1:" << port << "\n"
+           << "sip_cafile " << (gateway_->dir() / "sip-tls" / "certificate.pem").string() << "\n"
+           << "audio_player aubridge,x\naudio_alert aubridge,x\n"
+           << "audio_source aufile," << (folder / "tones.wav").string() << "\n"
+           << "net_interface 127.0.0.1\n"
+           << "rtp_ports " << port + (callee ? 2 : 1) << "-" << port + (callee ? 3 : 2) << "\n"
+           << "module_path /usr/lib/baresip/modules\n"
+           << "module g711.so\nmodule aufile.so\nmodule aubridge.so\nmodule srtp.so\n"
+           << "module sndfile.so\nmodule_tmp account.so\nmodule_app menu.so\n"
+           << "snd_path " << (folder / "rec").string() << "\n";
+    std::ofstream(folder / "accounts") << account << "\n";
     const std::ofstream contacts(folder / "contacts");  // an empty file: no contacts
     return folder;
   }
@@ -220,18 +263,10 @@ class SystemSrtp : public GatewaySuite<SystemSrtp> {
   }
 };
 
-// Over TLS the gateway answers with Contact <sip:HOST:PORT;transport=tls>:
-// baresip 1.0's libre sends no request to a sips: URI (sip_request_alloc
-// returns ENOSYS), which is what Sofia would write.
-TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
-  const auto folder = baresip_folder("baresip-tls", "tls");
-  const std::string output = dial(folder, seed_uri("tls"), 9);
-  EXPECT_NE(output.find("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)"), std::string::npos)
-      << output;
-  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(10))) << gateway_->command("status");
-
-  // What baresip heard is its own tones, a round trip later.
-  const auto heard_file = recording(folder, "-dec.wav");
+// What baresip heard in `folder`'s recording is its own tones, a round
+// trip later: at least 7 of the 8 found by correlation.
+void expect_echo_of_tones(const std::filesystem::path& heard_file, const std::string& what,
+                          const std::string& output) {
   ASSERT_FALSE(heard_file.empty()) << "no recording\n" << output;
   const auto heard = read_wav(heard_file);
   const auto found = correlate_tones(heard);
@@ -244,27 +279,27 @@ TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
     // cannot come back in under 20 ms; past 900 ms it is not this call's.
     if (tone.best > 0.95 && tone.lag_ms >= 20 && tone.lag_ms <= 900) ++matched;
   }
-  std::cout << "baresip over TLS with SRTP: its tones came back (correlation@ms):" << report << " ("
+  std::cout << what << ": its tones came back (correlation@ms):" << report << " ("
             << heard.size() / 8 << " ms recorded)\n";
-  RecordProperty("srtp_tones_echoed", matched);
-  RecordProperty("srtp_first_tone_round_trip_ms", found.front().lag_ms);
   EXPECT_GE(matched, 7) << "the recording is not the echo of the tones:" << report;
+}
 
-  // The gateway agreed on SRTP, and nothing it received failed authentication.
-  const std::string log = gateway_->log();
-  EXPECT_NE(log.find("audio is SRTP AES_CM_128_HMAC_SHA1_80"), std::string::npos) << log;
-  const auto counts = log.find("SRTP: ");
+// The gateway agreed on SRTP for the call whose log begins at `from`, and
+// nothing it received failed authentication; its trace has RTP/SAVP with a
+// key both ways, inside TLS, and the captured RTP is plain (12-byte header
+// and 160 bytes of PCMA, no tag).
+void expect_srtp_call(const std::filesystem::path& data_dir, const std::string& log,
+                      std::size_t from, const std::string& call_id) {
+  EXPECT_NE(log.find("audio is SRTP AES_CM_128_HMAC_SHA1_80", from), std::string::npos) << log;
+  const auto counts = log.find("SRTP: ", from);
   ASSERT_NE(counts, std::string::npos) << log;
   const std::string line = log.substr(counts, log.find('\n', counts) - counts);
-  // Every SRTP packet authenticated. (baresip sends its last RTCP BYE in
-  // clear as it hangs up: SRTCP may count one failure, apart.)
+  // (baresip sends its last RTCP BYE in clear as it hangs up: SRTCP may
+  // count one failure, apart.)
   EXPECT_NE(line.find(" 0 failed authentication, 0 replayed; SRTCP: "), std::string::npos) << line;
   EXPECT_EQ(line.find("SRTP: 0 packets"), std::string::npos) << line;
 
-  // The trace: the SDP both ways is RTP/SAVP with a key, inside TLS; the
-  // captured RTP is plain (12-byte header and 160 bytes of PCMA, no tag).
-  const std::string call_id = last_call_id();
-  const app::CallTraceStore traces((gateway_->dir() / "calls.db").string());
+  const app::CallTraceStore traces((data_dir / "calls.db").string());
   const auto trace = traces.trace(call_id);
   ASSERT_TRUE(trace.has_value()) << call_id;
   int savp_offers = 0;
@@ -282,6 +317,55 @@ TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
     EXPECT_EQ(static_cast<unsigned char>(packet.bytes[0]) >> 6U, 2U);
     EXPECT_EQ(static_cast<unsigned char>(packet.bytes[1]) & 0x7FU, 8U);
   }
+}
+
+// Over TLS the gateway answers with Contact <sip:HOST:PORT;transport=tls>:
+// baresip 1.0's libre sends no request to a sips: URI (sip_request_alloc
+// returns ENOSYS), which is what Sofia would write.
+TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
+  const auto folder = baresip_folder("baresip-tls", "tls");
+  const std::size_t log_from = gateway_->log().size();
+  const std::string output = dial(folder, seed_uri("tls"), 9);
+  EXPECT_NE(output.find("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)"), std::string::npos)
+      << output;
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(10))) << gateway_->command("status");
+  expect_echo_of_tones(recording(folder, "-dec.wav"), "baresip over TLS with SRTP", output);
+  expect_srtp_call(gateway_->dir(), gateway_->log(), log_from, last_call_id());
+}
+
+// The other way: the simulated PSTN calls 5551234 on span1, and the trunk's
+// sip_peers entry (sip:localhost:PORT;transport=tls;maddr=127.0.0.1) sends
+// the INVITE over TLS, after checking the phone's certificate, with an
+// RTP/SAVP offer. baresip answers by itself and plays its tones; the PSTN
+// echoes them. Its Contact to us is sip:...;transport=tls, not NUA's sips:
+// one, or baresip's BYE would never leave.
+TEST_F(SystemSrtp, APstnCallReachesAPhoneOverTlsWithSrtpAndItHearsItsEcho) {
+  const int port = callee_sip_port();
+  const auto folder =
+      baresip_folder("baresip-callee",
+                     "<sip:5551234@127.0.0.1;transport=tls>;answermode=auto;mediaenc=srtp-mand;"
+                     "audio_codecs=pcma;regint=0",
+                     port, true);
+  const std::string log_file = (folder / "baresip.log").string();
+  const pid_t phone = spawn({"baresip", "-v", "-f", folder.string(), "-t", "12"}, log_file);
+  ASSERT_NE(phone, 0) << "baresip did not start";
+  ASSERT_TRUE(wait_for_tcp_listen(port + 1)) << read_text(log_file);
+  const std::size_t log_from = gateway_->log().size();
+  EXPECT_EQ(gateway_->command("pstn call +4930123 5551234 span1").rfind("ok ", 0), 0U);
+  EXPECT_EQ(wait_exit(phone, std::chrono::seconds(30)), 0) << read_text(log_file);
+  const std::string output = read_text(log_file);
+  EXPECT_NE(output.find("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)"), std::string::npos)
+      << output;
+  ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(10))) << gateway_->command("status");
+  const std::string log = gateway_->log();
+  EXPECT_NE(log.find("INVITE sip:5551234@localhost:" + std::to_string(port + 1) +
+                         ";transport=tls;maddr=127.0.0.1",
+                     log_from),
+            std::string::npos)
+      << log.substr(log_from);
+  expect_echo_of_tones(recording(folder, "-dec.wav"), "a PSTN call to baresip over TLS with SRTP",
+                       output);
+  expect_srtp_call(gateway_->dir(), log, log_from, last_call_id());
 }
 
 TEST_F(SystemSrtp, BaresipOverUdpIsRefusedForKeysWouldTravelInClear) {
