@@ -128,7 +128,7 @@ ordered_json lines_json(const std::string& text) {
 const char* key_of(const std::string& collection) {
   if (collection == "credentials") return "realm";
   if (collection == "trunks" || collection == "trunk_groups" || collection == "routes" ||
-      collection == "registrations") {
+      collection == "registrations" || collection == "accounts") {
     return "name";
   }
   return nullptr;
@@ -195,6 +195,10 @@ web::HttpResponse AdminApi::api(const web::ApiRequest& request) {
         return json_response(dialplan::plan_to_json(plan));
       }
       if (method == "PUT") return put_plan(request.body);
+    }
+    if (parts.size() == 2 && (parts[1] == "trust" || parts[1] == "media_encryption") &&
+        method == "PUT") {
+      return plan_setting(parts[1], request.body);
     }
     if ((parts.size() == 2 || parts.size() == 3) && key_of(parts[1]) != nullptr) {
       return plan_item(request, parts[1], parts.size() == 3 ? parts[2] : std::string());
@@ -314,6 +318,22 @@ web::HttpResponse AdminApi::plan_item(const web::ApiRequest& request, const std:
       if (error->field.rfind(position, 0) == 0) error->field.replace(0, position.size(), named);
       return json_refusal(*error);
     }
+    return change_answer(gateway_.change_plan(std::get<dialplan::Plan>(parsed)));
+  });
+}
+
+// One of the plan's settings objects ("trust", "media_encryption") replaced
+// whole, and the plan validated whole, in one step on the control thread.
+web::HttpResponse AdminApi::plan_setting(const std::string& name, const std::string& body) {
+  ordered_json setting = ordered_json::parse(body, nullptr, false);
+  if (setting.is_discarded() || !setting.is_object()) {
+    return error_response(400, "the body must be a JSON object", "body");
+  }
+  return on_control([&]() -> web::HttpResponse {
+    ordered_json plan = ordered_json::parse(dialplan::plan_to_json(gateway_.stored_plan()));
+    plan[name] = setting;
+    auto parsed = dialplan::plan_from_json(as_text(plan));
+    if (const auto* error = std::get_if<dialplan::JsonError>(&parsed)) return json_refusal(*error);
     return change_answer(gateway_.change_plan(std::get<dialplan::Plan>(parsed)));
   });
 }

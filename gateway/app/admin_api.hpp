@@ -9,8 +9,9 @@
 //   GET    /api/status                       spans, channels, calls, registrations
 //   GET    /api/plan                         the dialplan (as `sipgw export` writes it)
 //   PUT    /api/plan                         replace it whole (as `sipgw import`)
-//   POST   /api/{trunks,trunk_groups,routes,registrations,credentials}       add one
+//   POST   /api/{trunks,trunk_groups,routes,registrations,credentials,accounts}   add one
 //   PUT    /api/{...}/NAME                   replace one   DELETE /api/{...}/NAME   remove one
+//   PUT    /api/{trust,media_encryption}    replace that object of the plan
 //   POST   /api/route-test                   {"uri", "from"} or {"span", "number", "from"}
 //   GET    /api/calls?since&until&number&trunk_group&cause&limit[&format=csv]
 //   GET    /api/calls/ladder?call_id=X       a finished call's SIP and Q.931 messages
@@ -49,6 +50,7 @@ class AdminApi final : public web::AdminBackend {
   web::HttpResponse plan_item(const web::ApiRequest& request, const std::string& collection,
                               const std::string& name);
   web::HttpResponse put_plan(const std::string& body);
+  web::HttpResponse plan_setting(const std::string& name, const std::string& body);
   web::HttpResponse route_test(const std::string& body);
   web::HttpResponse calls(const web::ApiRequest& request);
   web::HttpResponse call_trace(const web::ApiRequest& request, bool pcap);

@@ -114,6 +114,40 @@ test('an item whose key holds a slash is edited and removed by its encoded name'
   assert.equal(plan.body.credentials.some((c) => c.realm === realm), false);
 });
 
+test('trust and accounts are edited through the API; a password is kept only as digests', async () => {
+  const before = (await request(gateway, 'GET', '/api/plan', { cookie: session.cookie })).body.trust;
+  const trusted = await request(gateway, 'PUT', '/api/trust',
+    { ...session, body: { ...before, peers: [...before.peers, '192.0.2.0/24'], untrusted: 'reject' } });
+  assert.equal(trusted.status, 200, JSON.stringify(trusted.body));
+  const status = await request(gateway, 'GET', '/api/status', { cookie: session.cookie });
+  assert.match(status.body.trust.peers, /192\.0\.2\.0\/24/);
+  assert.equal(status.body.trust.untrusted, 'reject');
+
+  const bad = await request(gateway, 'PUT', '/api/trust', { ...session, body: { peers: ['10.0.0.0/33'] } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.field, /^trust\.peers/);
+  const notObject = await request(gateway, 'PUT', '/api/trust', { ...session, body: ['10.0.0.1'] });
+  assert.equal(notObject.status, 400);
+
+  const added = await request(gateway, 'POST', '/api/accounts',
+    { ...session, body: { name: 'pbx1', password: 'correct horse' } });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  const noPassword = await request(gateway, 'POST', '/api/accounts', { ...session, body: { name: 'pbx2' } });
+  assert.equal(noPassword.status, 400);
+  assert.equal(noPassword.body.field, 'accounts[pbx2].password');
+  const plan = await request(gateway, 'GET', '/api/plan', { cookie: session.cookie });
+  const account = plan.body.accounts.find((a) => a.name === 'pbx1');
+  assert.match(account.ha1_sha256, /^[0-9a-f]{64}$/);
+  assert.match(account.ha1_md5, /^[0-9a-f]{32}$/);
+  assert.equal(JSON.stringify(plan.body).includes('correct horse'), false, 'the password is nowhere');
+  assert.equal(gateway.log.includes('correct horse'), false, 'nor in the journal');
+
+  const removed = await request(gateway, 'DELETE', '/api/accounts/pbx1', session);
+  assert.equal(removed.status, 200, JSON.stringify(removed.body));
+  const restored = await request(gateway, 'PUT', '/api/trust', { ...session, body: before });
+  assert.equal(restored.status, 200, JSON.stringify(restored.body));
+});
+
 test('the route tester answers for a Request-URI and names a bad one', async () => {
   const routed = await request(gateway, 'POST', '/api/route-test',
     { ...session, body: { uri: 'sip:7773660;phone-context=p1234@gw.example.com;user=phone' } });

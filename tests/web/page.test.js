@@ -5,6 +5,7 @@
 // Screenshots go to $SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -167,4 +168,51 @@ test('a B-channel taken out of service from the page is shown so, and comes back
   await page.locator('#spans [data-span="span1"] .ch.out-of-service[data-timeslot="3"]').waitFor();
   await page.locator('#spans [data-span="span1"] .ch[data-timeslot="3"]').click();
   await page.locator('#spans [data-span="span1"] .ch.idle[data-timeslot="3"]').waitFor();
+});
+
+// An operator who narrowed the trust list sees a forgotten peer's refused
+// request on the overview and trusts it from there; an account is added with
+// a password that the page never shows again.
+test('trust and accounts: a refused source is trusted from the overview', async () => {
+  await page.click('nav button[data-tab=security]');
+  const form = page.locator('#trust-form');
+  await form.locator('[name=peers]').fill('127.0.0.1');
+  await form.locator('[name=untrusted]').selectOption('reject');
+  await form.locator('button[type=submit]').click();
+  await page.locator('#banner', { hasText: 'Saved and applied' }).waitFor();
+  await page.click('text=Add account');
+  await fill({ name: 'pbx9' });
+  await page.click('#editor-save');
+  await page.locator('#editor-error', { hasText: 'an account needs a password' }).waitFor();
+  await fill({ password: 'battery staple' });
+  await page.click('#editor-save');
+  await page.locator('#accounts-table tr[data-name=pbx9]').waitFor();
+  assert.equal((await page.content()).includes('battery staple'), false);
+  await shot('8-trust-and-accounts');
+
+  // 127.0.0.9 is not trusted now: its OPTIONS is refused 403 and listed.
+  const probe = dgram.createSocket('udp4');
+  await new Promise((resolve) => probe.bind(0, '127.0.0.9', resolve));
+  const answer = new Promise((resolve) => probe.once('message', (message) => resolve(message.toString())));
+  const port = probe.address().port;
+  probe.send(['OPTIONS sip:127.0.0.1 SIP/2.0', `Via: SIP/2.0/UDP 127.0.0.9:${port};branch=z9hG4bK-page-1`,
+    'Max-Forwards: 70', 'From: <sip:probe@127.0.0.9>;tag=1', 'To: <sip:127.0.0.1>',
+    'Call-ID: page-probe-1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'),
+  gateway.sipPort, '127.0.0.1');
+  assert.match(await answer, /^SIP\/2\.0 403/);
+  probe.close();
+  await page.click('nav button[data-tab=overview]');
+  const row = page.locator('#untrusted tr[data-source="127.0.0.9"]');
+  await row.waitFor({ timeout: 10000 });
+  await row.locator('text=trust').click();
+  await page.locator('#banner', { hasText: '127.0.0.9 is trusted now' }).waitFor();
+  await page.locator('#trust', { hasText: '127.0.0.9' }).waitFor({ timeout: 10000 });
+  await row.locator('text=trusted now').waitFor();
+  await shot('9-source-trusted');
+
+  // The demo's trust again, for whatever runs next.
+  await page.click('nav button[data-tab=security]');
+  await form.locator('[name=peers]').fill('127.0.0.0/8');
+  await form.locator('button[type=submit]').click();
+  await page.locator('#banner', { hasText: 'Saved and applied' }).waitFor();
 });

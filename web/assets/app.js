@@ -8,7 +8,7 @@ import { RecordsView } from './records.js';
 const live = new LiveView();
 const records = new RecordsView();
 const editor = new PlanEditor(() => {});
-const sections = ['login', 'overview', 'trunks', 'groups', 'routes', 'records'];
+const sections = ['login', 'overview', 'trunks', 'groups', 'routes', 'security', 'records'];
 
 function showSection(name) {
   for (const section of sections) document.getElementById(section).hidden = section !== name;
@@ -16,7 +16,7 @@ function showSection(name) {
     button.classList.toggle('active', button.dataset.tab === name);
   }
   if (name === 'records') records.search();
-  if (['trunks', 'groups', 'routes'].includes(name)) editor.load().catch((e) => showBanner(e.message, 'error'));
+  if (['trunks', 'groups', 'routes', 'security'].includes(name)) editor.load().catch((e) => showBanner(e.message, 'error'));
   if (name !== 'login') window.location.hash = name;
 }
 

@@ -65,9 +65,25 @@ export class LiveView {
       ? trust.untrusted_sources.map((source) => element('tr', { 'data-source': source.address },
         element('td', {}, source.address), element('td', {}, String(source.count)),
         element('td', {}, source.last_request), element('td', {}, source.last_action),
-        element('td', {}, new Date(source.last_seen * 1000).toLocaleString())))
-      : [element('tr', {}, element('td', { colspan: 5, class: 'hint' },
+        element('td', {}, new Date(source.last_seen * 1000).toLocaleString()),
+        element('td', { class: 'actions' }, trust.peers.includes(`${source.address} (`)
+          ? element('span', { class: 'hint' }, 'trusted now')
+          : element('button', { class: 'link', onclick: () => this.trustSource(source.address) }, 'trust'))))
+      : [element('tr', {}, element('td', { colspan: 6, class: 'hint' },
         'none refused since the gateway started'))]));
+  }
+
+  // A forgotten peer, trusted from where its refusals show: its address is
+  // added to the plan's trust.peers.
+  async trustSource(address) {
+    if (!window.confirm(`Take calls from ${address}? It is added to the trusted peers.`)) return;
+    try {
+      const { trust } = await api('GET', '/api/plan');
+      await api('PUT', '/api/trust', { ...trust, peers: [...trust.peers, address] });
+      showBanner(`${address} is trusted now.`, 'info');
+    } catch (error) {
+      showBanner(`${error.field ? `${error.field}: ` : ''}${error.message}`, 'error');
+    }
   }
 
   showSpans(spans) {

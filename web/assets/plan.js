@@ -70,6 +70,7 @@ const SCHEMAS = {
       { key: 'match.number_regex', label: 'Number regex' },
       { key: 'match.caller_prefix', label: 'Caller prefix' },
       { key: 'match.source', label: 'Source', hint: 'sip:ADDRESS or span:NAME; empty: any' },
+      { key: 'match.account', label: 'Account', hint: 'only calls authenticated as this account; empty: any' },
       { key: 'match.priority', label: 'Priority', type: 'number' },
       { key: 'trunk_groups', label: 'Trunk groups (to the PSTN)', type: 'list' },
       { key: 'sip_peers', label: 'SIP peers (from the PSTN)', type: 'list' },
@@ -88,6 +89,19 @@ const SCHEMAS = {
         options: ['from-sip', 'allowed', 'restricted'] },
     ],
   },
+};
+
+// Accounts are stored as digests: a password typed here is sent once, hashed
+// by the gateway at once, and never shown again.
+SCHEMAS.accounts = {
+  title: 'Accounts', noun: 'account', key: 'name',
+  columns: ['name', 'realm'],
+  template: { name: '' },
+  fields: [
+    { key: 'name', label: 'User name', hint: 'what the PBX puts in its Authorization header' },
+    { key: 'password', label: 'Password', type: 'password',
+      hint: 'stored only as digests (MD5, SHA-256); empty when editing: unchanged' },
+  ],
 };
 
 const get = (object, path) => path.split('.').reduce((value, key) => value?.[key], object);
@@ -110,6 +124,8 @@ function input(field, value) {
     control = element('select', { id, name: field.key },
       field.options.map((option) => element('option', { value: option, selected: option === (value ?? '') },
         option === '' ? '(from the number)' : option)));
+  } else if (field.type === 'password') {
+    control = element('input', { id, name: field.key, type: 'password', autocomplete: 'new-password', size: 28 });
   } else {
     control = element('input', { id, name: field.key, value: shown(value), size: 28 });
   }
@@ -150,6 +166,47 @@ export class PlanEditor {
     this.render('trunks', document.getElementById('trunks'));
     this.render('trunk_groups', document.getElementById('groups'));
     this.render('routes', document.getElementById('route-list'));
+    this.render('accounts', document.getElementById('accounts'));
+    this.renderTrust(document.getElementById('trust-settings'));
+  }
+
+  // Whom calls are taken from: the plan's trust object, edited whole.
+  renderTrust(container) {
+    const trust = this.plan.trust;
+    const form = element('form', { class: 'card', id: 'trust-form' },
+      element('h2', {}, 'Trusted peers'),
+      element('p', { class: 'hint' }, 'Calls reach the PSTN only from these sources or from an '
+        + 'account below. The SIP peers of routes and trunks, the outbound proxy and the registrars '
+        + 'are trusted too.'),
+      element('label', { 'data-field': 'peers' }, 'Peers',
+        element('input', { name: 'peers', size: 60, value: trust.peers.join(', '),
+          placeholder: '192.0.2.10, 198.51.100.0/24, 2001:db8::/32, proxy.example.com' }),
+        element('small', {}, 'comma-separated: addresses, CIDR blocks, host names')),
+      element('label', { 'data-field': 'untrusted' }, 'Requests from anyone else',
+        element('select', { name: 'untrusted' },
+          element('option', { value: 'drop', selected: trust.untrusted === 'drop' },
+            'drop: no answer at all (a scanner sees nothing)'),
+          element('option', { value: 'reject', selected: trust.untrusted === 'reject' },
+            'reject: 403 Forbidden, Q.850 cause 21'))),
+      element('label', { 'data-field': 'realm' }, 'Realm of the accounts',
+        element('input', { name: 'realm', size: 28, value: trust.realm })),
+      element('button', { type: 'submit' }, 'Save'),
+      element('p', { class: 'error', id: 'trust-error' }));
+    form.addEventListener('submit', (event) => { event.preventDefault(); this.saveTrust(form); });
+    container.replaceChildren(form);
+  }
+
+  async saveTrust(form) {
+    const peers = form.elements.peers.value.split(',').map((peer) => peer.trim()).filter(Boolean);
+    const value = { peers, untrusted: form.elements.untrusted.value, realm: form.elements.realm.value.trim() };
+    try {
+      this.report(await api('PUT', '/api/trust', value));
+      await this.load();
+      this.onChange();
+    } catch (error) {
+      document.getElementById('trust-error').textContent =
+        (error.field ? `${error.field}: ` : '') + error.message;
+    }
   }
 
   render(collection, container) {
@@ -184,6 +241,7 @@ export class PlanEditor {
     const schema = SCHEMAS[collection];
     for (const field of schema.fields) set(value, field.key, read(field, this.form));
     for (const label of this.form.querySelectorAll('label.invalid')) label.classList.remove('invalid');
+    if (collection === 'accounts' && !this.accountReady(original, value)) return;
     try {
       const answer = original
         ? await api('PUT', `/api/${collection}/${encodeURIComponent(original[schema.key])}`, value)
@@ -195,6 +253,22 @@ export class PlanEditor {
     } catch (error) {
       this.showError(error);
     }
+  }
+
+  // A new password replaces the stored digests; without one they stay, which
+  // holds only while the name does (the digests are of name, realm and
+  // password).
+  accountReady(original, value) {
+    if (value.password) {
+      delete value.ha1_md5;
+      delete value.ha1_sha256;
+      return true;
+    }
+    delete value.password;
+    if (original && original.name === value.name) return true;
+    this.showError({ field: 'password', message: original
+      ? 'a renamed account needs its password again' : 'an account needs a password', problems: [] });
+    return false;
   }
 
   showError(error) {
