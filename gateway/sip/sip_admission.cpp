@@ -4,6 +4,7 @@
 // (digest, RFC 3261 22 and RFC 8760), or refused.
 
 #include <sofia-sip/msg_addr.h>
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -79,10 +80,14 @@ void SofiaThread::update_source_filter(bool announce) {
   for (const auto& address : lockout_.locked_addresses(Clock::now())) {
     if (auto parsed = dialplan::IpAddress::parse(address)) wanted.locked.push_back(*parsed);
   }
-  wanted.others_pass =
-      admission_.untrusted == dialplan::UntrustedAction::reject || !admission_.accounts.empty();
+  const bool reject = admission_.untrusted == dialplan::UntrustedAction::reject;
+  wanted.others_pass = reject || !admission_.accounts.empty();
+  // Dropping, but accounts must be challenged: only INVITEs and what their
+  // calls need come up; NUA would answer OPTIONS, REGISTER and the rest.
+  wanted.others_invite_only = !reject;
   if (filtered_ && *filtered_ == wanted && !announce) return;
-  const auto program = compile_source_filter(wanted);
+  const auto stream_program = compile_source_filter(wanted, false);
+  const auto datagram_program = compile_source_filter(wanted, true);
   std::string problem;
   auto sockets = sip_sockets(port_);
   if (tls_port_ != 0) {
@@ -90,7 +95,14 @@ void SofiaThread::update_source_filter(bool announce) {
     sockets.insert(sockets.end(), tls.begin(), tls.end());
   }
   for (const int fd : sockets) {
-    if (auto failed = attach_source_filter(fd, program); !failed.empty()) problem = failed;
+    int type = 0;
+    socklen_t size = sizeof type;
+    const bool datagram =
+        ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size) == 0 && type == SOCK_DGRAM;
+    if (auto failed = attach_source_filter(fd, datagram ? datagram_program : stream_program);
+        !failed.empty()) {
+      problem = failed;
+    }
   }
   filtered_ = wanted;
   filtered_sockets_ = sockets;
@@ -100,8 +112,11 @@ void SofiaThread::update_source_filter(bool announce) {
             "): untrusted requests reach the stack and are answered 403";
     filtered_.reset();
   } else {
-    state = std::string(wanted.others_pass ? "untrusted sources reach the stack ("
-                                           : "dropping untrusted sources in the kernel (") +
+    state = std::string(!wanted.others_pass ? "dropping untrusted sources in the kernel ("
+                        : wanted.others_invite_only
+                            ? "untrusted sources reach the stack with calls only, to be "
+                              "challenged ("
+                            : "untrusted sources reach the stack (") +
             std::to_string(sockets.size()) + " SIP sockets, " +
             std::to_string(wanted.trusted.size()) + " trusted blocks, " +
             std::to_string(wanted.locked.size()) + " addresses locked out)";

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace gw::sip {
@@ -63,23 +64,80 @@ void emit_block(std::vector<sock_filter>& out, const AddressBlock& block, std::u
   out.push_back(statement(BPF_RET | BPF_K, verdict));
 }
 
-void emit_family(std::vector<sock_filter>& out, const SourcePolicy& policy, bool v6) {
+// What an untrusted source held to challenges may send: an INVITE, and what
+// its call needs once authenticated (its ACKs, BYE, CANCEL, PRACK). Never
+// OPTIONS or REGISTER, which NUA would answer (405) for all to see.
+constexpr std::array<std::string_view, 5> kChallengeableMethods = {"INVITE ", "ACK ", "BYE ",
+                                                                   "CANCEL ", "PRACK "};
+
+// Passes a datagram whose payload starts with one of those methods, drops
+// the rest (a datagram too short to read is dropped by the kernel). Each
+// method is compared in 4-, 2- and 1-byte loads; a mismatch jumps to the
+// next method, the last match to the accept at the end.
+void emit_method_check(std::vector<sock_filter>& out) {
+  constexpr std::uint32_t kPayload = 8;  // past the UDP header
+  struct Compare {
+    std::uint16_t size;
+    std::uint32_t offset;
+    std::uint32_t value;
+  };
+  std::vector<std::vector<Compare>> methods;
+  for (const std::string_view method : kChallengeableMethods) {
+    std::vector<Compare> compares;
+    for (std::uint32_t at = 0; at < method.size();) {
+      const std::uint32_t left = static_cast<std::uint32_t>(method.size()) - at;
+      const std::uint32_t width = left >= 4 ? 4 : left >= 2 ? 2 : 1;
+      std::uint32_t value = 0;
+      for (std::uint32_t i = 0; i < width; ++i) {
+        value = (value << 8) | static_cast<unsigned char>(method[at + i]);
+      }
+      const std::uint16_t size = width == 4 ? BPF_W : width == 2 ? BPF_H : BPF_B;
+      compares.push_back({size, kPayload + at, value});
+      at += width;
+    }
+    methods.push_back(std::move(compares));
+  }
+  std::size_t total = 2;  // the drop and the accept
+  for (const auto& compares : methods) total += 2 * compares.size();
+  const std::size_t base = out.size();
+  const std::size_t accept = base + total - 1;
+  for (const auto& compares : methods) {
+    const std::size_t next = out.size() + 2 * compares.size();
+    for (std::size_t i = 0; i < compares.size(); ++i) {
+      out.push_back(statement(BPF_LD | compares[i].size | BPF_ABS, compares[i].offset));
+      const std::size_t here = out.size();
+      const bool last = i + 1 == compares.size();
+      out.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, compares[i].value,
+                         last ? static_cast<std::uint8_t>(accept - here - 1) : 0,
+                         static_cast<std::uint8_t>(next - here - 1)));
+    }
+  }
+  out.push_back(statement(BPF_RET | BPF_K, kDrop));
+  out.push_back(statement(BPF_RET | BPF_K, kAccept));
+}
+
+void emit_family(std::vector<sock_filter>& out, const SourcePolicy& policy, bool v6,
+                 bool datagram) {
   for (const auto& address : policy.locked) {
     if (address.v6 == v6) emit_block(out, AddressBlock::single(address), kDrop);
   }
   for (const auto& block : policy.trusted) {
     if (block.base.v6 == v6) emit_block(out, block, kAccept);
   }
-  out.push_back(statement(BPF_RET | BPF_K, policy.others_pass ? kAccept : kDrop));
+  if (policy.others_pass && policy.others_invite_only && datagram) {
+    emit_method_check(out);
+  } else {
+    out.push_back(statement(BPF_RET | BPF_K, policy.others_pass ? kAccept : kDrop));
+  }
 }
 
 }  // namespace
 
-std::vector<sock_filter> compile_source_filter(const SourcePolicy& policy) {
+std::vector<sock_filter> compile_source_filter(const SourcePolicy& policy, bool datagram) {
   std::vector<sock_filter> v4;
   std::vector<sock_filter> v6;
-  emit_family(v4, policy, false);
-  emit_family(v6, policy, true);
+  emit_family(v4, policy, false, datagram);
+  emit_family(v6, policy, true, datagram);
   std::vector<sock_filter> program;
   // The IP version is the first nibble of the network header.
   program.push_back(statement(BPF_LD | BPF_B | BPF_ABS, static_cast<std::uint32_t>(SKF_NET_OFF)));

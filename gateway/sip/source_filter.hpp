@@ -8,7 +8,11 @@
 //
 // The filter reads the packet's IP source (SKF_NET_OFF): locked-out
 // addresses are dropped first, then trusted blocks pass, and everything
-// else passes or is dropped as `others_pass` says.
+// else passes or is dropped as `others_pass` says. On a UDP socket, others
+// that pass only to be challenged may be held to INVITE and what a call
+// needs (ACK, BYE, CANCEL, PRACK; read from the datagram's first bytes): a
+// scanner's OPTIONS or REGISTER then gets nothing, where NUA would answer
+// 405 itself.
 
 #include <linux/filter.h>
 
@@ -25,12 +29,17 @@ struct SourcePolicy {
   // Untrusted sources reach the stack (to be challenged or refused with a
   // 403) instead of being dropped.
   bool others_pass = false;
+  // With others_pass, on datagram sockets: only requests that start
+  // "INVITE ", "ACK ", "BYE ", "CANCEL " or "PRACK " pass.
+  bool others_invite_only = false;
   friend bool operator==(const SourcePolicy&, const SourcePolicy&) = default;
 };
 
 // The filter program; empty when the policy does not fit the kernel's limit
-// of BPF_MAXINSNS instructions.
-[[nodiscard]] std::vector<sock_filter> compile_source_filter(const SourcePolicy& policy);
+// of BPF_MAXINSNS instructions. `datagram`: for a UDP socket, whose packet
+// data starts at the UDP header (so its payload at 8).
+[[nodiscard]] std::vector<sock_filter> compile_source_filter(const SourcePolicy& policy,
+                                                             bool datagram = false);
 
 // Attaches (or replaces) the filter on `fd`; an empty string when done,
 // else why not.

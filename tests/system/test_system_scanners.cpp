@@ -3,7 +3,7 @@
 // 127.0.0.2; they scan from 127.0.0.1): svmap finds no device, svwar no
 // extension, svcrack cracks nothing. Then the same with an account in the
 // plan, which lets untrusted INVITEs through the socket filter to be
-// challenged: still no device, and nothing cracked (sipvicious 0.3.3 stops
+// challenged: still no device, no extension, and nothing cracked (sipvicious 0.3.3 stops
 // at the SHA-256 challenge offered first; the lockout after ten wrong
 // answers is test_system_auth's).
 
@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/system/raw_sip_client.hpp"
 #include "tests/system/system_fixture.hpp"
 
 namespace gw::test {
@@ -85,6 +86,28 @@ TEST_F(SystemScanners, WithAnAccountTheDeviceStaysHiddenAndNothingIsCracked) {
   const std::string map = scan("svmap", {});
   EXPECT_NE(map.find("found nothing"), std::string::npos) << map;
   EXPECT_EQ(map.find("sipgw"), std::string::npos) << map;
+  // svwar asks with REGISTER, which NUA would answer 405 itself (and svwar
+  // says "found nothing" either way): the filter holds untrusted datagrams
+  // to INVITE and what a call needs, so a REGISTER, an OPTIONS or a MESSAGE
+  // gets no answer at all, and an INVITE its challenge.
+  const std::string war = scan("svwar", {"-e", "7773660,100-120"});
+  EXPECT_NE(war.find("found nothing"), std::string::npos) << war;
+  const RawSipClient prober("127.0.0.1", gateway_->sip_port());
+  for (const std::string method : {"REGISTER", "OPTIONS", "MESSAGE", "INVITE"}) {
+    const std::string call_id = "probe-" + method;
+    prober.send(method + " sip:7773660@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP " +
+                prober.host_port() + ";branch=z9hG4bK-" + call_id +
+                "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: "
+                "<sip:7773660@127.0.0.1>\r\nCall-ID: " +
+                call_id + "\r\nCSeq: 1 " + method + "\r\nContact: <sip:probe@" +
+                prober.host_port() + ">\r\nContent-Length: 0\r\n\r\n");
+    const std::string answer = prober.final_answer(call_id, method, std::chrono::seconds(2));
+    if (method == "INVITE") {
+      EXPECT_EQ(answer.rfind("SIP/2.0 401", 0), 0U) << answer;
+    } else {
+      EXPECT_EQ(answer, "") << method;
+    }
+  }
   // svcrack guesses with INVITEs, the one method untrusted sources may
   // bring through the filter while accounts exist.
   const std::string crack = scan("svcrack", {"-u", "7773660", "-r", "1-40", "-m", "INVITE"});

@@ -156,13 +156,13 @@ class SourceFilterTest : public ::testing::Test {
   }
 
   // Sends one datagram from `source`; true when it arrived.
-  bool arrives_from(const char* source) {
+  bool arrives_from(const char* source,
+                    const std::string& message = "OPTIONS sip:gw SIP/2.0\r\n\r\n") {
     const auto sender = bound(AF_INET, SOCK_DGRAM, source, 0);
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(static_cast<std::uint16_t>(port_));
     ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    const std::string message = "OPTIONS sip:gw SIP/2.0\r\n\r\n";
     ::sendto(sender.get(), message.data(), message.size(), 0, reinterpret_cast<sockaddr*>(&to),
              sizeof to);
     pollfd ready{receiver_.get(), POLLIN, 0};
@@ -173,8 +173,9 @@ class SourceFilterTest : public ::testing::Test {
   }
 
   void filter(const gw::sip::SourcePolicy& policy) {
-    ASSERT_EQ(
-        gw::sip::attach_source_filter(receiver_.get(), gw::sip::compile_source_filter(policy)), "");
+    ASSERT_EQ(gw::sip::attach_source_filter(receiver_.get(),
+                                            gw::sip::compile_source_filter(policy, true)),
+              "");
   }
 
   gw::UniqueFd receiver_;
@@ -198,6 +199,27 @@ TEST_F(SourceFilterTest, OthersPassWhenTheStackMustAnswerThem) {
   filter({{block("127.0.0.1/32")}, {ip("127.0.0.7")}, true});
   EXPECT_TRUE(arrives_from("127.0.0.9"));
   EXPECT_FALSE(arrives_from("127.0.0.7"));
+}
+
+// Dropping, with accounts to challenge: an untrusted source's INVITE and
+// what its call needs come up, any other method (a scanner's OPTIONS,
+// REGISTER) does not.
+TEST_F(SourceFilterTest, OthersHeldToCallsPassOnlyTheirMethods) {
+  gw::sip::SourcePolicy policy{{block("127.0.0.1/32")}, {}, true};
+  policy.others_invite_only = true;
+  filter(policy);
+  EXPECT_TRUE(arrives_from("127.0.0.9", "INVITE sip:7773660@gw SIP/2.0\r\n\r\n"));
+  for (const std::string method : {"ACK", "BYE", "CANCEL", "PRACK"}) {
+    EXPECT_TRUE(arrives_from("127.0.0.9", method + " sip:7773660@gw SIP/2.0\r\n\r\n")) << method;
+  }
+  for (const std::string other :
+       {"OPTIONS sip:gw SIP/2.0\r\n\r\n", "REGISTER sip:gw SIP/2.0\r\n",
+        "INVITEX sip:gw SIP/2.0\r\n", "INVIT", "\r\n\r\n", "ACKNOWLEDGE sip:gw SIP/2.0\r\n",
+        "BYEBYE", "CANCELLED x", "PRACKED x", "MESSAGE sip:gw SIP/2.0\r\n",
+        "SUBSCRIBE sip:gw SIP/2.0\r\n"}) {
+    EXPECT_FALSE(arrives_from("127.0.0.9", other)) << other;
+  }
+  EXPECT_TRUE(arrives_from("127.0.0.1")) << "a trusted source's OPTIONS";
 }
 
 TEST_F(SourceFilterTest, AnIpv6TrustListDoesNotTrustIpv4Sources) {
