@@ -95,12 +95,15 @@ TEST_F(SystemScanners, WithAnAccountTheDeviceStaysHiddenAndNothingIsCracked) {
   const RawSipClient prober("127.0.0.1", gateway_->sip_port());
   for (const std::string method : {"REGISTER", "OPTIONS", "MESSAGE", "INVITE"}) {
     const std::string call_id = "probe-" + method;
-    prober.send(method + " sip:7773660@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP " +
-                prober.host_port() + ";branch=z9hG4bK-" + call_id +
-                "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: "
-                "<sip:7773660@127.0.0.1>\r\nCall-ID: " +
-                call_id + "\r\nCSeq: 1 " + method + "\r\nContact: <sip:probe@" +
-                prober.host_port() + ">\r\nContent-Length: 0\r\n\r\n");
+    std::string request = method + " sip:7773660@127.0.0.1 SIP/2.0\r\n";
+    request += "Via: SIP/2.0/UDP " + prober.host_port();
+    request += ";branch=z9hG4bK-" + call_id;
+    request += "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\n";
+    request += "To: <sip:7773660@127.0.0.1>\r\nCall-ID: " + call_id;
+    request += "\r\nCSeq: 1 " + method;
+    request += "\r\nContact: <sip:probe@" + prober.host_port();
+    request += ">\r\nContent-Length: 0\r\n\r\n";
+    prober.send(request);
     const std::string answer = prober.final_answer(call_id, method, std::chrono::seconds(2));
     if (method == "INVITE") {
       EXPECT_EQ(answer.rfind("SIP/2.0 401", 0), 0U) << answer;
