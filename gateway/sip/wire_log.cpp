@@ -1,5 +1,7 @@
 #include "gateway/sip/wire_log.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 
 namespace gw::sip {
@@ -55,6 +57,21 @@ bool WireLogAssembler::start(std::string_view stamp) {
   return true;
 }
 
+std::string without_sdes_keys(std::string_view line) {
+  std::string out(line);
+  if (!line.starts_with("a=crypto:")) return out;
+  // a=crypto:TAG SUITE inline:KEY[|LIFETIME][|MKI:LENGTH] ...: each key
+  // is starred out to its end ('|', ';' or a blank).
+  for (auto at = out.find("inline:"); at != std::string::npos; at = out.find("inline:", at)) {
+    at += 7;
+    const auto end = std::min(out.find_first_of("|; \t", at), out.size());
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(at),
+              out.begin() + static_cast<std::ptrdiff_t>(end), '*');
+    at = end;
+  }
+  return out;
+}
+
 void WireLogAssembler::separator() {
   switch (state_) {
     case State::outside:  // not after a stamp: nothing of ours
@@ -84,7 +101,7 @@ void WireLogAssembler::line(std::string_view text) {
       return;
     case State::body:
       if (text.substr(0, 3) == kIndent) text.remove_prefix(3);
-      message_.text.append(text).append("\r\n");
+      message_.text.append(without_sdes_keys(text)).append("\r\n");
       return;
   }
 }

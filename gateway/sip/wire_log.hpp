@@ -28,6 +28,12 @@ struct WireMessage {
   std::string summary;
 };
 
+// An SDP line with its SRTP master keys (RFC 4568 `inline:`) starred out,
+// the length kept so that Content-Length still holds: traces, ladders and
+// pcaps are kept and shared, and a call's keys must not be in them.
+// Any other line comes back as it is.
+[[nodiscard]] std::string without_sdes_keys(std::string_view line);
+
 class WireLogAssembler {
  public:
   using MessageSink = std::function<void(WireMessage)>;

@@ -286,8 +286,8 @@ void expect_echo_of_tones(const std::filesystem::path& heard_file, const std::st
 
 // The gateway agreed on SRTP for the call whose log begins at `from`, and
 // nothing it received failed authentication; its trace has RTP/SAVP with a
-// key both ways, inside TLS, and the captured RTP is plain (12-byte header
-// and 160 bytes of PCMA, no tag).
+// key both ways (starred out), inside TLS, and the captured RTP is plain
+// (12-byte header and 160 bytes of PCMA, no tag).
 void expect_srtp_call(const std::filesystem::path& data_dir, const std::string& log,
                       std::size_t from, const std::string& call_id) {
   EXPECT_NE(log.find("audio is SRTP AES_CM_128_HMAC_SHA1_80", from), std::string::npos) << log;
@@ -308,6 +308,11 @@ void expect_srtp_call(const std::filesystem::path& data_dir, const std::string& 
     EXPECT_EQ(message.transport, "tls") << message.summary;
     EXPECT_NE(message.content.find("RTP/SAVP"), std::string::npos) << message.content;
     EXPECT_NE(message.content.find("a=crypto:"), std::string::npos) << message.content;
+    // The keys are not kept: each one is starred out in the trace.
+    for (auto at = message.content.find("inline:"); at != std::string::npos;
+         at = message.content.find("inline:", at + 7)) {
+      EXPECT_EQ(message.content.substr(at + 7, 8), "********") << message.content;
+    }
     ++savp_offers;
   }
   EXPECT_GE(savp_offers, 2) << "the INVITE's offer and the 200's answer";

@@ -48,6 +48,34 @@ TEST(WireLog, PutsAMessageBackTogetherFromTportLogFragments) {
   EXPECT_EQ(others, std::vector<std::string>{"nta: something else"});
 }
 
+// A trace of an SRTP call keeps its a=crypto lines, not their keys.
+TEST(WireLog, SrtpKeysAreStarredOutKeepingTheLength) {
+  const std::string line =
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+      "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:32";
+  const std::string redacted = gw::sip::without_sdes_keys(line);
+  EXPECT_EQ(redacted,
+            "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + std::string(40, '*') + "|2^20|1:32");
+  EXPECT_EQ(gw::sip::without_sdes_keys("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:abc;inline:def"),
+            "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***;inline:***");
+  EXPECT_EQ(gw::sip::without_sdes_keys("a=rtpmap:0 PCMU/8000"), "a=rtpmap:0 PCMU/8000");
+  EXPECT_EQ(gw::sip::without_sdes_keys("X-Note: inline:kept"), "X-Note: inline:kept");
+
+  std::vector<gw::sip::WireMessage> messages;
+  gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
+                                nullptr);
+  log.feed("send 300 bytes to tls/[127.0.0.1]:5061 at 10:04:05.123456:\n");
+  log.separator();
+  for (const std::string& text : {std::string("INVITE sip:gw SIP/2.0"), std::string(""), line}) {
+    log.feed("   " + text);
+    log.feed("\n");
+  }
+  log.separator();
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].text.find("WVNfX19"), std::string::npos) << messages[0].text;
+  EXPECT_NE(messages[0].text.find("inline:****"), std::string::npos) << messages[0].text;
+}
+
 TEST(WireLog, ReadsASentMessageToAnIpv6Peer) {
   std::vector<gw::sip::WireMessage> messages;
   gw::sip::WireLogAssembler log([&](gw::sip::WireMessage m) { messages.push_back(std::move(m)); },
