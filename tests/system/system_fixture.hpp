@@ -86,7 +86,7 @@ struct GatewaySetup {
   int channels = 30;       // B-channels in service on each span, for the readiness check
   // Files put in the data directory before the start (path in it, text):
   // "sip-tls/cafile.pem", the CAs a TLS peer the gateway calls is checked by.
-  std::vector<std::pair<std::string, std::string>> data_files;
+  std::vector<std::pair<std::string, std::string>> data_files{};
 };
 
 // Runs `TOOL ARGS...` to the end; its exit status, its output in `output`.
