@@ -334,6 +334,23 @@ class GatewaySuite : public ::testing::Test {
   static inline GatewayProcess* gateway_ = nullptr;
 };
 
+// The Call-ID of the gateway's newest call record ("" when it has none),
+// read from `calls limit=1` by its header's column names.
+inline std::string last_call_id(const GatewayProcess& gateway) {
+  std::istringstream lines(gateway.command("calls limit=1"));
+  std::string header;
+  std::string line;
+  std::getline(lines, header);
+  std::getline(lines, line);
+  std::istringstream names(header.substr(header.rfind("# ", 0) == 0 ? 2 : 0));
+  std::istringstream fields(line);
+  for (std::string name, field; std::getline(names, name, '\t');) {
+    if (!std::getline(fields, field, '\t')) break;
+    if (name == "call-id") return field;
+  }
+  return {};
+}
+
 // SIPp against the gateway: `scenario` from tests/system/sipp, `keys` as
 // -key NAME VALUE, `extra` appended. Returns its pid; finish with
 // finish_sipp().

@@ -245,22 +245,6 @@ class SystemSrtp : public GatewaySuite<SystemSrtp> {
     return "sip:7773660;phone-context=p1234@127.0.0.1:" + std::to_string(port) +
            ";user=phone;transport=" + transport;
   }
-
-  // The newest call record's Call-ID.
-  static std::string last_call_id() {
-    std::istringstream lines(gateway_->command("calls limit=1"));
-    std::string header;
-    std::string line;
-    std::getline(lines, header);
-    std::getline(lines, line);
-    std::istringstream names(header.substr(header.rfind("# ", 0) == 0 ? 2 : 0));
-    std::istringstream fields(line);
-    for (std::string name, field; std::getline(names, name, '\t');) {
-      if (!std::getline(fields, field, '\t')) break;
-      if (name == "call-id") return field;
-    }
-    return {};
-  }
 };
 
 // What baresip heard in `folder`'s recording is its own tones, a round
@@ -335,7 +319,7 @@ TEST_F(SystemSrtp, BaresipOverTlsWithSrtpRequiredHearsItsEcho) {
       << output;
   ASSERT_TRUE(gateway_->wait_idle(std::chrono::seconds(10))) << gateway_->command("status");
   expect_echo_of_tones(recording(folder, "-dec.wav"), "baresip over TLS with SRTP", output);
-  expect_srtp_call(gateway_->dir(), gateway_->log(), log_from, last_call_id());
+  expect_srtp_call(gateway_->dir(), gateway_->log(), log_from, last_call_id(*gateway_));
 }
 
 // The other way: the simulated PSTN calls 5551234 on span1, and the trunk's
@@ -370,7 +354,7 @@ TEST_F(SystemSrtp, APstnCallReachesAPhoneOverTlsWithSrtpAndItHearsItsEcho) {
       << log.substr(log_from);
   expect_echo_of_tones(recording(folder, "-dec.wav"), "a PSTN call to baresip over TLS with SRTP",
                        output);
-  expect_srtp_call(gateway_->dir(), log, log_from, last_call_id());
+  expect_srtp_call(gateway_->dir(), log, log_from, last_call_id(*gateway_));
 }
 
 TEST_F(SystemSrtp, BaresipOverUdpIsRefusedForKeysWouldTravelInClear) {

@@ -77,22 +77,6 @@ class SystemTls : public GatewaySuite<SystemTls> {
         .messages_to((gateway_->dir() / (name + ".messages")).string());
     return spawn(sipp.argv(), (gateway_->dir() / (name + ".out")).string());
   }
-
-  // The Call-ID of the newest call record.
-  static std::string last_call_id() {
-    std::istringstream lines(gateway_->command("calls limit=1"));
-    std::string header;
-    std::string line;
-    std::getline(lines, header);
-    std::getline(lines, line);
-    std::istringstream names(header.substr(header.rfind("# ", 0) == 0 ? 2 : 0));
-    std::istringstream fields(line);
-    for (std::string name, field; std::getline(names, name, '\t');) {
-      if (!std::getline(fields, field, '\t')) break;
-      if (name == "call-id") return field;
-    }
-    return {};
-  }
 };
 
 TEST_F(SystemTls, TheGatewayMakesItsOwnCertificateOnItsFirstStart) {
@@ -125,7 +109,7 @@ TEST_F(SystemTls, ATlsClientThatVerifiesTheGatewayPlacesTheSeedCallAndItIsAnswer
   EXPECT_NE(stunnel->log().find("Certificate accepted at depth=0"), std::string::npos)
       << stunnel->log();
   // The call's trace has the SIP as it went inside TLS.
-  const std::string call_id = last_call_id();
+  const std::string call_id = last_call_id(*gateway_);
   ASSERT_FALSE(call_id.empty()) << gateway_->call_records();
   const app::CallTraceStore traces((gateway_->dir() / "calls.db").string());
   const auto trace = traces.trace(call_id);
